@@ -1,0 +1,67 @@
+# Clustering in Türkiye registry. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+# PostgreSQL used for the second test run when one answers there.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/clusters
+# Settings for commands that need no real secret (checks, static files).
+CHECK_ENV := DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint check test-sqlite test-postgres install install-dev browser serve screenshots bench clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (set PYTHON=python3.x)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## Create .venv and install the runtime requirements
+
+install-dev: $(VENV)/.installed-dev ## Create .venv and install runtime + test requirements
+
+run: install ## Migrate, load the seed, and serve on http://127.0.0.1:8000 (SQLite)
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=1 $(MANAGE) load_seed
+	DJANGO_DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=1 $(MANAGE) create_local_editor
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+lint: install-dev ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install-dev ## Django system checks, missing migrations, static files
+	$(CHECK_ENV) $(MANAGE) check --fail-level WARNING
+	$(CHECK_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(CHECK_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+
+test-sqlite: install-dev ## pytest on SQLite (a file database under var/)
+	$(BIN)/pytest
+
+test-postgres: install-dev ## pytest on PostgreSQL at 127.0.0.1:5432 (PG_TEST_URL)
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+test: lint check test-sqlite ## Everything: lint, checks, tests on SQLite, then PostgreSQL if it answers
+	@if $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+		echo "PostgreSQL answers at 127.0.0.1:5432: running the suite again on it"; \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "No PostgreSQL at 127.0.0.1:5432: PostgreSQL run skipped"; \
+	fi
+
+clean: ## Remove the virtualenv, collected static files and caches (keeps var/)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from initiatives import views
+
+admin.site.site_header = _("Clustering in Türkiye — editors")
+admin.site.site_title = _("Clustering in Türkiye")
+admin.site.index_title = _("Registry content")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+# Turkish at the plain paths, English under /en/ (PRODUCT.md URL contract).
+urlpatterns += i18n_patterns(
+    path("", include("initiatives.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "initiatives.views.page_not_found"
+handler500 = "initiatives.views.server_error"
