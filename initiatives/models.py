@@ -122,7 +122,13 @@ class Institution(NameSlugModel):
     kind = models.CharField(
         _("kind"), max_length=30, choices=Kind, default=Kind.OTHER, db_index=True
     )
-    country = models.CharField(_("country"), max_length=100, default="Türkiye")
+    country = models.CharField(
+        _("country"),
+        max_length=100,
+        default="Türkiye",
+        blank=True,
+        help_text=_("Blank for international organizations."),
+    )
     website = models.URLField(
         _("website"), max_length=500, blank=True, validators=[http_url_validator]
     )
