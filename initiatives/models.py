@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -17,6 +18,19 @@ http_url_validator = URLValidator(
     schemes=["http", "https"],
     message=_("Enter a web address that starts with http:// or https://."),
 )
+
+
+class HttpURLFormField(forms.URLField):
+    default_validators = [http_url_validator]
+
+
+class HttpURLField(models.URLField):
+    """A web address that must use http or https (no javascript:, data:, ftp:)."""
+
+    default_validators = [http_url_validator]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": HttpURLFormField, **kwargs})
 
 
 def validate_year(value):
@@ -129,9 +143,7 @@ class Institution(NameSlugModel):
         blank=True,
         help_text=_("Blank for international organizations."),
     )
-    website = models.URLField(
-        _("website"), max_length=500, blank=True, validators=[http_url_validator]
-    )
+    website = HttpURLField(_("website"), max_length=500, blank=True)
     search_text = models.TextField(editable=False, default="")
 
     class Meta(NameSlugModel.Meta):
@@ -485,9 +497,7 @@ class Link(models.Model):
         related_name="links",
         verbose_name=_("initiative"),
     )
-    url = models.URLField(
-        _("web address"), max_length=500, validators=[http_url_validator]
-    )
+    url = HttpURLField(_("web address"), max_length=500)
     title = models.CharField(_("title"), max_length=255, blank=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind, default=Kind.WEBSITE
