@@ -183,7 +183,8 @@ def test_links_sort_by_position():
     ]
 
 
-def test_absolute_url_is_the_public_page():
-    assert (
-        InitiativeFactory(title="Bartın").get_absolute_url() == "/initiatives/bartin/"
-    )
+def test_absolute_url_is_the_public_page_in_the_active_language():
+    initiative = InitiativeFactory(title="Bartın")
+    assert initiative.get_absolute_url() == "/en/initiatives/bartin/"
+    with translation.override("tr"):
+        assert initiative.get_absolute_url() == "/initiatives/bartin/"
