@@ -32,10 +32,12 @@ class SectorAdmin(FoldedSearchMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
+        # GROUP BY queries drop Meta.ordering: keep the Turkish order explicitly.
         return (
             super()
             .get_queryset(request)
             .annotate(_initiative_count=Count("initiatives"))
+            .order_by("sort_key", "name")
         )
 
     @admin.display(description=_("initiatives"), ordering="_initiative_count")

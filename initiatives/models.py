@@ -14,14 +14,13 @@ from . import text
 FIRST_YEAR = 1990
 YEARS_AHEAD = 5
 
-http_url_validator = URLValidator(
-    schemes=["http", "https"],
-    message=_("Enter a web address that starts with http:// or https://."),
-)
+HTTP_URL_MESSAGE = _("Enter a web address that starts with http:// or https://.")
+http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
 
 
 class HttpURLFormField(forms.URLField):
     default_validators = [http_url_validator]
+    default_error_messages = {"invalid": HTTP_URL_MESSAGE}
 
 
 class HttpURLField(models.URLField):
@@ -30,7 +29,9 @@ class HttpURLField(models.URLField):
     default_validators = [http_url_validator]
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": HttpURLFormField, **kwargs})
+        return super().formfield(
+            **{"form_class": HttpURLFormField, "assume_scheme": "https", **kwargs}
+        )
 
 
 def validate_year(value):
