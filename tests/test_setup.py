@@ -1,0 +1,93 @@
+"""What an operator and a newcomer rely on: settings from the environment and
+the local editor account that `make run` prints."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(env, code="from django.conf import settings; print(settings.DEBUG)"):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    clean.update(env, DJANGO_SETTINGS_MODULE="clusters_site.settings")
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret():
+    result = run_settings({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_settings({"DJANGO_SECRET_KEY": "x" * 50})
+    assert result.stdout.strip() == "False"
+
+
+def test_sqlite_is_configured_for_concurrent_use(tmp_path):
+    code = (
+        "from django.db import connection; c = connection.cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0]);"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = run_settings(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        },
+        code,
+    )
+    assert result.stdout.split() == ["wal", "IMMEDIATE"], result.stderr
+
+
+def test_database_url_switches_to_postgresql():
+    result = run_settings(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u@db.invalid:5432/reg",
+        },
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+@pytest.mark.django_db
+def test_local_editor_is_refused_with_production_settings(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="production"):
+        call_command("create_local_editor")
+
+
+@pytest.mark.django_db
+def test_local_editor_can_log_in_with_the_printed_password(settings, tmp_path, client):
+    settings.DEBUG = True
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("create_local_editor", stdout=out)
+    password = (tmp_path / "editor-password.txt").read_text().strip()
+    assert f"'editor' with password '{password}'" in out.getvalue()
+    assert client.login(username="editor", password=password)
+    assert (
+        client.get(reverse("admin:initiatives_initiative_changelist")).status_code
+        == 200
+    )
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    # A second run prints the same login and does not change the password.
+    again = io.StringIO()
+    call_command("create_local_editor", stdout=again)
+    assert password in again.getvalue()
