@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/clusters
 CHECK_ENV := DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint check test-sqlite test-postgres install install-dev browser serve screenshots bench clean
+.PHONY: help run serve test lint check test-sqlite test-postgres install install-dev clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,6 +39,13 @@ run: install ## Migrate, load the seed, and serve on http://127.0.0.1:8000 (SQLi
 	DJANGO_DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=1 $(MANAGE) create_local_editor
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+serve: install ## Production settings under gunicorn on SQLite, http://127.0.0.1:8000
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY first (production settings refuse to start without it)"; exit 1; }
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_seed
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} $(BIN)/gunicorn -c gunicorn.conf.py clusters_site.wsgi
 
 lint: install-dev ## ruff check and format check
 	$(BIN)/ruff check .

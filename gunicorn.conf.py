@@ -1,0 +1,28 @@
+"""gunicorn settings for the registry (`gunicorn -c gunicorn.conf.py clusters_site.wsgi`).
+
+Every value can be overridden with GUNICORN_* environment variables or on the
+command line.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# The usual (2 x cores) + 1: the app is I/O bound on its database.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# A 200-character q percent-encodes to ~1,800 bytes (Turkish letters take 9
+# each) and filters add more: the default 4094-byte request line is too short
+# for Django to see the parameter and say it was shortened.
+limit_request_line = 16384
+limit_request_field_size = 16384
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# No client addresses or user agents in the access log: %(h)s and %(a)s are
+# left out on purpose (PRODUCT.md: no raw IP address or user agent is kept).
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1")

@@ -1,0 +1,66 @@
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def database_unavailable_response(exc):
+    """A short 503 page that needs no database (no context processors)."""
+    busy = "locked" in str(exc).lower()
+    if busy:
+        title = _("The registry is busy")
+        message = _(
+            "The registry is saving other changes right now. Nothing was changed: "
+            "please try again in a moment."
+        )
+    else:
+        title = _("The registry is temporarily unavailable")
+        message = _("Its database is not answering. Please try again in a few minutes.")
+    body = render_to_string("503.html", {"title": title, "message": message})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "5" if busy else "60"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a locked or unreachable database into a 503 "try again" page.
+
+    A view that fails this way has rolled back its transaction (admin saves and
+    imports are atomic), so nothing was changed and the same action succeeds
+    later.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.warning(
+                "Database unavailable for %s %s: %s",
+                request.method,
+                request.path,
+                exception,
+            )
+            return database_unavailable_response(exception)
+        return None
