@@ -1,33 +1,338 @@
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Initiative, Institution
+from . import hits, text
+from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
+from .models import Initiative, Institution, Partnership, Province, Sector
+
+HOME_LIST_LENGTH = 5
+RELATED_LENGTH = 5
+# Facets with more options than this start folded (<details>) unless in use.
+FACET_OPEN_LENGTH = 12
+
+
+def _partnerships_with_institutions():
+    return Prefetch(
+        "partnerships",
+        queryset=Partnership.objects.select_related("institution"),
+    )
+
+
+def _url(path, params, *, set_values=None, add=None, remove=None):
+    """``path`` with ``params`` changed, always back on the first page.
+
+    ``set_values`` replaces parameters ({name: [values]} or None to drop),
+    ``add``/``remove`` add or remove one (name, value) of a repeatable one.
+    """
+    params = params.copy()
+    params.pop("page", None)
+    for name, values in (set_values or {}).items():
+        if values is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, values)
+    if add:
+        name, value = add
+        params.setlist(name, [*params.getlist(name), value])
+    if remove:
+        name, value = remove
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+    query = params.urlencode()
+    return f"{path}?{query}" if query else path
+
+
+class FilteredListMixin:
+    """Clean the query string, then hand it to ``filterset_class``."""
+
+    filterset_class = None
+
+    def get(self, request, *args, **kwargs):
+        self.params, self.notices = clean_parameters(request.GET)
+        self.filterset = self.filterset_class(
+            self.params, queryset=self.get_base_queryset(), request=request
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filter=self.filterset,
+            params=self.params,
+            notices=self.notices,
+            filter_errors=self.filterset.error_messages,
+        )
+        return context
 
 
 class HomeView(TemplateView):
     template_name = "initiatives/home.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Initiative.objects.published()
+        figures = published.aggregate(
+            initiatives=Count("pk"), reads=Sum("hit_count", default=0)
+        )
+        in_published = Q(initiatives__in=published)
+        figures["provinces"] = Province.objects.filter(in_published).distinct().count()
+        figures["sectors"] = Sector.objects.filter(in_published).distinct().count()
+        figures["institutions"] = (
+            Institution.objects.filter(partnerships__initiative__in=published)
+            .distinct()
+            .count()
+        )
+        language = get_language()
+        context.update(
+            figures=figures,
+            most_read=published.filter(hit_count__gt=0).order_by(
+                "-hit_count", "title_sort_key", "id"
+            )[:HOME_LIST_LENGTH],
+            latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
+            sectors=sorted(
+                Sector.objects.annotate(
+                    count=Count("initiatives", filter=in_published)
+                ).filter(count__gt=0),
+                key=lambda s: text.sort_key(s.display_name(language)),
+            ),
+            provinces=Province.objects.annotate(
+                count=Count("initiatives", filter=in_published)
+            )
+            .filter(count__gt=0)
+            .order_by("sort_key", "id"),
+        )
+        return context
 
-class InitiativeListView(ListView):
+
+class InitiativeListView(FilteredListMixin, ListView):
+    template_name = "initiatives/initiative_list.html"
+    context_object_name = "initiatives"
     paginate_by = 20
+    filterset_class = InitiativeFilter
+
+    def get_base_queryset(self):
+        return Initiative.objects.published()
 
     def get_queryset(self):
-        return Initiative.objects.published().prefetch_related("sectors", "provinces")
+        return self.filterset.qs.prefetch_related(
+            "sectors", "provinces", _partnerships_with_institutions()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        language = get_language()
+        path = self.request.path
+        facets = self.filterset.facet_counts(language)
+        for name, options in facets.items():
+            repeatable = name in {"sector", "province"}
+            for option in options:
+                if option["selected"]:
+                    option["url"] = _url(
+                        path, self.params, remove=(name, option["value"])
+                    )
+                elif repeatable:
+                    option["url"] = _url(path, self.params, add=(name, option["value"]))
+                else:
+                    option["url"] = _url(
+                        path, self.params, set_values={name: [option["value"]]}
+                    )
+        context.update(
+            facets=[
+                {
+                    "name": name,
+                    "title": self.filterset.filters[name].label,
+                    "options": options,
+                    "open": len(options) <= FACET_OPEN_LENGTH
+                    or any(option["selected"] for option in options),
+                }
+                for name, options in facets.items()
+            ],
+            active_filters=self.active_filters(language),
+            hidden_filters=[
+                (name, getattr(value, "slug", value))
+                for name in ("sector", "province", "institution", "status")
+                for value in self.filterset.active_values(name)
+            ],
+            export_query=_url("", self.params, set_values={"ordering": None}),
+        )
+        return context
+
+    def active_filters(self, language):
+        """[(label, url that removes it)] for every valid active filter."""
+        filterset, path, params = self.filterset, self.request.path, self.params
+        active = []
+        for value in filterset.active_values("q"):
+            active.append(
+                (
+                    gettext("Search: “%(q)s”") % {"q": value},
+                    _url(path, params, set_values={"q": None}),
+                )
+            )
+        for name in ("sector", "province"):
+            for obj in filterset.active_values(name):
+                label = obj.display_name(language) if name == "sector" else obj.name
+                active.append((label, _url(path, params, remove=(name, obj.slug))))
+        for value in filterset.active_values("year_from"):
+            active.append(
+                (
+                    gettext("From %(year)s") % {"year": value},
+                    _url(path, params, set_values={"year_from": None}),
+                )
+            )
+        for value in filterset.active_values("year_to"):
+            active.append(
+                (
+                    gettext("Up to %(year)s") % {"year": value},
+                    _url(path, params, set_values={"year_to": None}),
+                )
+            )
+        for obj in filterset.active_values("institution"):
+            active.append(
+                (str(obj), _url(path, params, set_values={"institution": None}))
+            )
+        for value in filterset.active_values("status"):
+            active.append(
+                (
+                    Initiative.Status(value).label,
+                    _url(path, params, set_values={"status": None}),
+                )
+            )
+        return active
 
 
 class InitiativeDetailView(DetailView):
+    context_object_name = "initiative"
+
     def get_queryset(self):
-        return Initiative.objects.published()
+        return Initiative.objects.published().prefetch_related(
+            "sectors", "provinces", _partnerships_with_institutions(), "links"
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if hits.record_hit(request, self.object):
+            # Show the count with this visitor's own read in it.
+            self.object.hit_count += 1
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initiative = self.object
+        language = get_language()
+        context.update(
+            sectors=[
+                (sector, sector.display_name(language))
+                for sector in initiative.sectors.all()
+            ],
+            partners_by_role=initiative.partners_by_role(),
+            related=self.related(initiative),
+        )
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_staff:
+            context["edit_url"] = reverse(
+                "admin:initiatives_initiative_change", args=[initiative.pk]
+            )
+        return context
+
+    def related(self, initiative):
+        """Published initiatives sharing a sector or province, most shared first."""
+        sector_ids = [s.pk for s in initiative.sectors.all()]
+        province_ids = [p.pk for p in initiative.provinces.all()]
+        if not sector_ids and not province_ids:
+            return []
+        return list(
+            Initiative.objects.published()
+            .exclude(pk=initiative.pk)
+            .filter(Q(sectors__in=sector_ids) | Q(provinces__in=province_ids))
+            .annotate(
+                shared=Count("sectors", filter=Q(sectors__in=sector_ids), distinct=True)
+                + Count(
+                    "provinces", filter=Q(provinces__in=province_ids), distinct=True
+                )
+            )
+            .order_by("-shared", "-hit_count", "title_sort_key", "id")[:RELATED_LENGTH]
+        )
 
 
-class InstitutionListView(ListView):
-    model = Institution
+class InstitutionListView(FilteredListMixin, ListView):
+    template_name = "initiatives/institution_list.html"
+    context_object_name = "institutions"
+    paginate_by = 50
+    filterset_class = InstitutionFilter
+
+    def get_base_queryset(self):
+        return Institution.objects.annotate(
+            initiative_count=Count(
+                "partnerships__initiative",
+                filter=Q(partnerships__initiative__in=Initiative.objects.published()),
+                distinct=True,
+            )
+        ).order_by("sort_key", "id")
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        path = self.request.path
+        # Kinds with how many institutions each, under the current search.
+        searched = self.filterset.filter_search(
+            Institution.objects.all(), "q", self.params.get("q", "")
+        )
+        counts = {
+            row["kind"]: row["count"]
+            for row in searched.order_by().values("kind").annotate(count=Count("pk"))
+        }
+        self.filterset.is_valid()
+        current = self.filterset.form.cleaned_data.get("kind", "")
+        context["kinds"] = [
+            {
+                "label": label,
+                "count": counts[value],
+                "selected": value == current,
+                "url": _url(
+                    path,
+                    self.params,
+                    set_values={"kind": None if value == current else [value]},
+                ),
+            }
+            for value, label in Institution.Kind.choices
+            if value in counts
+        ]
+        context["all_kinds_url"] = _url(path, self.params, set_values={"kind": None})
+        return context
 
 
 class InstitutionDetailView(DetailView):
     model = Institution
+    context_object_name = "institution"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partnerships = (
+            Partnership.objects.filter(
+                institution=self.object,
+                initiative__in=Initiative.objects.published(),
+            )
+            .select_related("initiative")
+            .order_by("initiative__title_sort_key", "initiative_id", "id")
+        )
+        groups = {}
+        for partnership in partnerships:
+            groups.setdefault(partnership.role, []).append(partnership.initiative)
+        context["initiatives_by_role"] = [
+            (label, groups[value])
+            for value, label in Partnership.Role.choices
+            if value in groups
+        ]
+        context["initiative_total"] = len({p.initiative_id for p in partnerships})
+        return context
 
 
 def initiative_export_csv(request):
@@ -54,4 +359,6 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Rendered without the request's context processors or any query: the
+    # database may be what failed (Django's own handler does the same).
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,375 @@
+"""The public list's filters, their validation and the facet counts beside them.
+
+django-filter ignores a bad value silently (the list is just empty, or the
+filter is dropped). Here every field says what was wrong in the visitor's
+words ("Unknown sector: nope"); the view shows those messages and filters by
+the values that were valid. Parameters the contract does not name are ignored.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Count, F, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from . import text
+from .models import (
+    FIRST_YEAR,
+    YEARS_AHEAD,
+    Initiative,
+    Institution,
+    Partnership,
+    Province,
+    Sector,
+)
+
+Q_MAX_LENGTH = 200
+MAX_VALUES_PER_PARAMETER = 30
+# NUL and the other C0/C1 control characters: PostgreSQL rejects NUL in text,
+# and none of them belongs in a search or a slug.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+ORDERING_CHOICES = [
+    ("title", _("Title (A–Z)")),
+    ("-title", _("Title (Z–A)")),
+    ("start_year", _("Start year, oldest first")),
+    ("-start_year", _("Start year, newest first")),
+    ("-hits", _("Most read")),
+    ("-added", _("Latest added")),
+]
+ORDERING_FIELDS = {
+    "title": ["title_sort_key", "id"],
+    "-title": ["-title_sort_key", "-id"],
+    "start_year": [F("start_year").asc(nulls_last=True), "title_sort_key", "id"],
+    "-start_year": [F("start_year").desc(nulls_last=True), "title_sort_key", "id"],
+    "-hits": ["-hit_count", "title_sort_key", "id"],
+    "-added": ["-date_added", "-id"],
+}
+# The official list's order; initiatives without a number come after it, on
+# every database (SQLite and PostgreSQL put NULLs at opposite ends).
+DEFAULT_ORDERING = [F("number").asc(nulls_last=True), "title_sort_key", "id"]
+
+
+def clean_parameters(query_dict, *, text_fields=("q",)):
+    """A copy of ``query_dict`` that is safe to hand to forms and the database.
+
+    Control characters are removed from every value, repeated parameters are
+    limited to MAX_VALUES_PER_PARAMETER values, and each of ``text_fields`` is
+    cut to Q_MAX_LENGTH characters. Returns ``(params, notices)``: notices
+    say, in the visitor's language, what was changed.
+    """
+    params = QueryDict(mutable=True)
+    notices = []
+    for key in query_dict:
+        clean_key = _CONTROL_CHARS.sub("", key)
+        values = [_CONTROL_CHARS.sub("", value) for value in query_dict.getlist(key)]
+        if len(values) > MAX_VALUES_PER_PARAMETER:
+            values = values[:MAX_VALUES_PER_PARAMETER]
+            notices.append(
+                gettext("Only the first %(count)d values of “%(name)s” were used.")
+                % {"count": MAX_VALUES_PER_PARAMETER, "name": clean_key}
+            )
+        if clean_key in text_fields:
+            values = [" ".join(value.split()) for value in values[:1]]
+            if values and len(values[0]) > Q_MAX_LENGTH:
+                values = [values[0][:Q_MAX_LENGTH].rstrip()]
+                notices.append(
+                    ngettext(
+                        "The search was too long and was shortened to its "
+                        "first %(count)d character.",
+                        "The search was too long and was shortened to its "
+                        "first %(count)d characters.",
+                        Q_MAX_LENGTH,
+                    )
+                    % {"count": Q_MAX_LENGTH}
+                )
+        params.setlist(clean_key, values)
+    return params, notices
+
+
+def last_year():
+    return timezone.now().year + YEARS_AHEAD
+
+
+class YearField(forms.IntegerField):
+    """A year of the registry's range; "abc", "1e999999" and "1" say so."""
+
+    def __init__(self, *, parameter, **kwargs):
+        message = _("%(name)s must be a year between %(first)s and %(last)s.")
+        params = {"name": parameter, "first": FIRST_YEAR, "last": last_year()}
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", last_year())
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric"})
+        self.year_message = (message, params)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            message, params = self.year_message
+            raise forms.ValidationError(
+                message, code="invalid_year", params=params
+            ) from error
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+def _unknown(label):
+    return {"invalid_choice": label, "invalid_pk_value": label}
+
+
+class InitiativeFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            raise forms.ValidationError(
+                _("year_from (%(from)s) is after year_to (%(to)s)."),
+                code="year_order",
+                params={"from": year_from, "to": year_to},
+            )
+        return cleaned
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    """The filters of /initiatives/ (PRODUCT.md's URL contract)."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=Q_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        method="filter_sector",
+        error_messages=_unknown(_("Unknown sector: %(value)s")),
+    )
+    province = django_filters.ModelMultipleChoiceFilter(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        to_field_name="slug",
+        method="filter_province",
+        error_messages=_unknown(_("Unknown province: %(value)s")),
+    )
+    year_from = YearFilter(
+        label=_("From year"),
+        field_name="start_year",
+        lookup_expr="gte",
+        parameter="year_from",
+    )
+    year_to = YearFilter(
+        label=_("To year"),
+        field_name="start_year",
+        lookup_expr="lte",
+        parameter="year_to",
+    )
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"),
+        queryset=Institution.objects.all(),
+        to_field_name="slug",
+        method="filter_institution",
+        error_messages=_unknown(_("Unknown institution: %(value)s")),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Initiative.Status.choices,
+        error_messages={"invalid_choice": _("Unknown status: %(value)s")},
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=ORDERING_CHOICES,
+        method="filter_ordering",
+        empty_label=_("List order"),
+        error_messages={"invalid_choice": _("Unknown ordering: %(value)s")},
+    )
+
+    # The filters whose options are listed with counts beside them.
+    FACETS = ("sector", "province", "status", "institution")
+
+    class Meta:
+        model = Initiative
+        fields = []
+        form = InitiativeFilterForm
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_sector(self, queryset, name, value):
+        if not value:  # an empty selection arrives as an empty QuerySet
+            return queryset
+        # A subquery, not a join: an initiative in two chosen sectors is
+        # listed once, and the facet GROUP BYs stay exact.
+        through = Initiative.sectors.through.objects
+        return queryset.filter(
+            pk__in=through.filter(sector__in=[s.pk for s in value]).values(
+                "initiative_id"
+            )
+        )
+
+    def filter_province(self, queryset, name, value):
+        if not value:  # an empty selection arrives as an empty QuerySet
+            return queryset
+        through = Initiative.provinces.through.objects
+        return queryset.filter(
+            pk__in=through.filter(province__in=[p.pk for p in value]).values(
+                "initiative_id"
+            )
+        )
+
+    def filter_institution(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Partnership.objects.filter(institution=value).values("initiative_id")
+        )
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERING_FIELDS[value])
+
+    def filter_queryset(self, queryset, *, exclude=()):
+        cleaned = self.form.cleaned_data
+        for name, value in cleaned.items():
+            if name in exclude or name == "ordering":
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if cleaned.get("ordering"):
+            return self.filters["ordering"].filter(queryset, cleaned["ordering"])
+        return queryset.order_by(*DEFAULT_ORDERING)
+
+    @property
+    def error_messages(self):
+        """Every validation message, in form order, for the page to show."""
+        if not self.is_bound:
+            return []
+        messages = list(self.form.non_field_errors())
+        for name in self.form.fields:
+            messages += self.form.errors.get(name, [])
+        return messages
+
+    def active_values(self, name):
+        """The valid values of filter ``name`` (model instances for slugs)."""
+        if not self.is_bound or not self.is_valid() and name in self.form.errors:
+            return []
+        value = self.form.cleaned_data.get(name)
+        if value in (None, "", []):
+            return []
+        if isinstance(value, list | tuple | QuerySet):
+            return list(value)
+        return [value]
+
+    def facet_counts(self, language_code):
+        """{facet: [option dict]} with, for each option, how many published
+        initiatives match every other active filter and that option.
+
+        One GROUP BY query per facet, whatever the number of initiatives.
+        """
+        self.is_valid()  # cleaned_data is read below
+        facets = {}
+        for name in self.FACETS:
+            base = self.filter_queryset(self.queryset.all(), exclude=(name,))
+            selected = {getattr(v, "slug", v) for v in self.active_values(name)}
+            options = getattr(self, f"_{name}_options")(base, language_code)
+            for option in options:
+                option["selected"] = option["value"] in selected
+            facets[name] = options
+        return facets
+
+    @staticmethod
+    def _grouped(base, *fields):
+        rows = (
+            base.order_by().values(*fields).annotate(count=Count("pk", distinct=True))
+        )
+        # Initiatives without any sector (province...) form a NULL group.
+        return [row for row in rows if row[fields[0]] is not None]
+
+    @staticmethod
+    def _in_turkish_order(options, key="label"):
+        return sorted(options, key=lambda o: (text.sort_key(o[key]), o["value"]))
+
+    def _sector_options(self, base, language_code):
+        rows = self._grouped(base, "sectors__slug", "sectors__name", "sectors__name_en")
+        english = language_code == "en"
+        return self._in_turkish_order(
+            {
+                "value": row["sectors__slug"],
+                "label": (english and row["sectors__name_en"]) or row["sectors__name"],
+                "count": row["count"],
+            }
+            for row in rows
+        )
+
+    def _province_options(self, base, language_code):
+        rows = self._grouped(base, "provinces__slug", "provinces__name")
+        return self._in_turkish_order(
+            {
+                "value": row["provinces__slug"],
+                "label": row["provinces__name"],
+                "count": row["count"],
+            }
+            for row in rows
+        )
+
+    def _institution_options(self, base, language_code):
+        prefix = "partnerships__institution__"
+        rows = self._grouped(base, prefix + "slug", prefix + "name", prefix + "acronym")
+        return self._in_turkish_order(
+            (
+                {
+                    "value": row[prefix + "slug"],
+                    "label": row[prefix + "acronym"] or row[prefix + "name"],
+                    "title": row[prefix + "name"],
+                    "count": row["count"],
+                }
+                for row in rows
+            ),
+            key="title",
+        )
+
+    def _status_options(self, base, language_code):
+        counts = {row["status"]: row["count"] for row in self._grouped(base, "status")}
+        return [
+            {"value": value, "label": label, "count": counts[value]}
+            for value, label in Initiative.Status.choices
+            if value in counts
+        ]
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=Q_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=Institution.Kind.choices,
+        empty_label=_("All kinds"),
+        error_messages={"invalid_choice": _("Unknown kind: %(value)s")},
+    )
+
+    class Meta:
+        model = Institution
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        for term in text.search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    @property
+    def error_messages(self):
+        if not self.is_bound:
+            return []
+        messages = []
+        for name in self.form.fields:
+            messages += self.form.errors.get(name, [])
+        return messages

@@ -1,0 +1,173 @@
+"""Counting reads of initiative pages (PRODUCT.md "Hit counts").
+
+A hit is a GET of a published initiative by a visitor: not HEAD, not a bot,
+not a prefetch, not logged-in staff, and not a repeat by the same visitor of
+the same initiative within ``settings.HIT_DEDUPE_SECONDS``.
+
+Visitors are told apart by a salted hash of their address and user agent; the
+salt is random, rotates daily and lives in the database, so every app process
+computes the same key and nothing raw is ever stored. No cookie is needed.
+
+The counters are written with single atomic statements (an upsert on the
+dedupe key, ``hit_count = hit_count + 1``, an upsert of the day's row), so no
+hit is lost when many processes count at once, on SQLite and PostgreSQL.
+"""
+
+import datetime
+import hashlib
+import ipaddress
+import logging
+import re
+import secrets
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import DailyHit, DailySalt, HitDedupe, Initiative
+
+logger = logging.getLogger(__name__)
+
+BOT_USER_AGENT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|scraper|facebookexternalhit|"
+    r"embedly|preview|monitor|uptime|pingdom|lighthouse|headless|phantomjs|"
+    r"curl/|wget/|python-|httpx|aiohttp|go-http-client|java/|libwww|okhttp|"
+    r"scrapy|feedfetcher|mediapartners",
+    re.IGNORECASE,
+)
+SALT_DAYS_KEPT = 2
+
+# day -> salt. A cache of the shared DailySalt row, not state of its own:
+# every process reads the same row.
+_salts = {}
+
+
+def is_countable(request):
+    """Whether this request may count as a visitor's read."""
+    if request.method != "GET":
+        return False
+    user_agent = request.headers.get("User-Agent", "")
+    if not user_agent.strip() or BOT_USER_AGENT.search(user_agent):
+        return False
+    for header in ("Purpose", "Sec-Purpose", "X-Moz", "X-Purpose"):
+        value = request.headers.get(header, "").lower()
+        if "prefetch" in value or "preview" in value or "prerender" in value:
+            return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated and user.is_staff)
+
+
+def _is_trusted_proxy(address):
+    return address in settings.TRUSTED_PROXIES
+
+
+def client_ip(request):
+    """The visitor's address: REMOTE_ADDR, or, behind a trusted proxy, the
+    right-most X-Forwarded-For address that is not itself a trusted proxy."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _is_trusted_proxy(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for candidate in reversed([a.strip() for a in forwarded.split(",")]):
+        if not candidate:
+            continue
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            break  # a forged or broken header: stop believing it here
+        if not _is_trusted_proxy(candidate):
+            return candidate
+    return remote
+
+
+def daily_salt(day=None):
+    """Today's random salt, shared by all processes through the database."""
+    day = day or timezone.localdate()
+    salt = _salts.get(day)
+    if salt is None:
+        row, created = DailySalt.objects.get_or_create(
+            day=day, defaults={"salt": secrets.token_hex(32)}
+        )
+        if created:
+            DailySalt.objects.filter(
+                day__lt=day - datetime.timedelta(days=SALT_DAYS_KEPT)
+            ).delete()
+            HitDedupe.objects.filter(expires_at__lt=timezone.now()).delete()
+        _salts.clear()
+        _salts[day] = salt = row.salt
+    return salt
+
+
+def visitor_key(request, initiative, *, day=None):
+    """sha256(daily salt + address + user agent + initiative id), in hex."""
+    material = "\n".join(
+        [
+            daily_salt(day),
+            client_ip(request),
+            request.headers.get("User-Agent", ""),
+            str(initiative.pk),
+        ]
+    )
+    return hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
+
+
+def _first_view_in_window(key, now):
+    """Insert or renew the dedupe row; True when this view starts a window."""
+    ops = connection.ops
+    table = ops.quote_name(HitDedupe._meta.db_table)
+    key_column = ops.quote_name(HitDedupe._meta.get_field("key").column)
+    expires = ops.quote_name(HitDedupe._meta.get_field("expires_at").column)
+    expires_at = now + datetime.timedelta(seconds=settings.HIT_DEDUPE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, {expires}) VALUES (%s, %s) "
+            f"ON CONFLICT ({key_column}) DO UPDATE SET {expires} = excluded.{expires} "
+            f"WHERE {table}.{expires} < %s",
+            [
+                key,
+                ops.adapt_datetimefield_value(expires_at),
+                ops.adapt_datetimefield_value(now),
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _add_daily_hit(initiative_id, day):
+    ops = connection.ops
+    table = ops.quote_name(DailyHit._meta.db_table)
+    initiative = ops.quote_name(DailyHit._meta.get_field("initiative").column)
+    day_column = ops.quote_name(DailyHit._meta.get_field("day").column)
+    count = ops.quote_name(DailyHit._meta.get_field("count").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({initiative}, {day_column}, {count}) "
+            f"VALUES (%s, %s, 1) ON CONFLICT ({initiative}, {day_column}) "
+            f"DO UPDATE SET {count} = {table}.{count} + 1",
+            [initiative_id, ops.adapt_datefield_value(day)],
+        )
+
+
+def record_hit(request, initiative):
+    """Count ``request`` as a read of ``initiative`` if it is a visitor's first
+    in the dedupe window. Returns True when a hit was counted.
+
+    At most three queries (plus one a day for the salt). A locked database
+    loses the hit, with a warning, rather than the page.
+    """
+    if not initiative.is_published or not is_countable(request):
+        return False
+    now = timezone.now()
+    try:
+        key = visitor_key(request, initiative)
+        with transaction.atomic(savepoint=False):
+            if not _first_view_in_window(key, now):
+                return False
+            Initiative.objects.filter(pk=initiative.pk).update(
+                hit_count=F("hit_count") + 1
+            )
+            _add_daily_hit(initiative.pk, timezone.localdate(now))
+    except OperationalError:
+        logger.warning("Hit of initiative %s not counted", initiative.pk, exc_info=True)
+        return False
+    return True
