@@ -206,6 +206,18 @@ IMPORT_MAX_UPLOAD_BYTES = int(
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# More rows than this in one file are refused (split the file): a preview of
+# 20,000 rows already takes a while to read.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+# Import and export buttons need real permissions ("initiatives.import_initiative",
+# ...) that the Editors group holds (migration 0006); unset, the library lets
+# every staff user import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The file between preview and confirm lives in the database, which every app
+# server shares; the library's default is one server's /tmp (issue 4).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "initiatives.resources.DatabaseStorage"
+IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(24 * 3600)))
 
 # Security headers that cost nothing in development either.
 SECURE_CONTENT_TYPE_NOSNIFF = True

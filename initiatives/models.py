@@ -1,6 +1,8 @@
 import datetime
+import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -92,6 +94,10 @@ class Sector(NameSlugModel):
     class Meta(NameSlugModel.Meta):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
+        permissions = [
+            ("import_sector", _("Can import sectors")),
+            ("export_sector", _("Can export sectors")),
+        ]
 
     def get_absolute_url(self):
         return reverse("initiatives:initiative_list") + f"?sector={self.slug}"
@@ -150,6 +156,10 @@ class Institution(NameSlugModel):
     class Meta(NameSlugModel.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        permissions = [
+            ("import_institution", _("Can import institutions")),
+            ("export_institution", _("Can export institutions")),
+        ]
 
     def __str__(self):
         if self.acronym and self.acronym != self.name:
@@ -328,6 +338,10 @@ class Initiative(models.Model):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         ordering = ["number", "title_sort_key", "id"]
+        permissions = [
+            ("import_initiative", _("Can import initiatives")),
+            ("export_initiative", _("Can export initiatives")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True)
@@ -553,3 +567,28 @@ class DailySalt(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+def _pending_import_key():
+    return uuid.uuid4().hex
+
+
+class PendingImport(models.Model):
+    """An uploaded file between the import preview and its confirmation.
+
+    Kept in the database, which every app server shares (resources.py
+    ``DatabaseStorage``), not on one server's disk.
+    """
+
+    key = models.CharField(
+        max_length=32, primary_key=True, default=_pending_import_key, editable=False
+    )
+    data = models.BinaryField()
+    file_name = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.file_name or self.key
