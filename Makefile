@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/clusters
 CHECK_ENV := DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint check test-sqlite test-postgres install install-dev clean
+.PHONY: help run serve test lint check browser test-sqlite test-postgres install install-dev screenshots clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -56,10 +56,22 @@ check: install-dev ## Django system checks, missing migrations, static files
 	$(CHECK_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(CHECK_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 
-test-sqlite: install-dev ## pytest on SQLite (a file database under var/)
+browser: ## Install Debian's Chromium for the browser tests when it is missing
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "Chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's Chromium at /usr/bin/chromium:"; \
+		echo "  sudo apt-get install chromium"; \
+		exit 1; \
+	fi
+
+test-sqlite: install-dev browser ## pytest on SQLite (a file database under var/)
 	$(BIN)/pytest
 
-test-postgres: install-dev ## pytest on PostgreSQL at 127.0.0.1:5432 (PG_TEST_URL)
+test-postgres: install-dev browser ## pytest on PostgreSQL at 127.0.0.1:5432 (PG_TEST_URL)
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 test: lint check test-sqlite ## Everything: lint, checks, tests on SQLite, then PostgreSQL if it answers

@@ -146,6 +146,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.environ.get("DJANGO_SQLITE_TEST_PATH", str(VAR_DIR / "test.sqlite3"))
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Give up waiting for a lock after a few seconds: the visitor or editor
+    # gets a 503 "try again" page (middleware.py) instead of a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))}"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -198,6 +205,10 @@ LOGIN_URL = "admin:login"
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# bench/serve.py only: a bare view behind the same middleware, the ceiling
+# the pages are measured against. Never set in production.
+BENCH_CEILING_VIEW = env_bool("DJANGO_BENCH_CEILING")
 
 # Import/export.
 IMPORT_MAX_UPLOAD_BYTES = int(

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+if settings.BENCH_CEILING_VIEW:
+    urlpatterns.append(path("bench/ceiling", lambda request: HttpResponse("ok")))
 
 # Turkish at the plain paths, English under /en/ (PRODUCT.md URL contract).
 urlpatterns += i18n_patterns(
