@@ -206,6 +206,15 @@ HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 
+# Editors' login: after this many failures from one address for one username
+# (or the per-address limit for any usernames) logins from there wait out
+# the window.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
+    os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20")
+)
+LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900"))
+
 # bench/serve.py only: a bare view behind the same middleware, the ceiling
 # the pages are measured against. Never set in production.
 BENCH_CEILING_VIEW = env_bool("DJANGO_BENCH_CEILING")

@@ -6,10 +6,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from initiatives import views
+from initiatives.login_throttle import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = _("Clustering in Türkiye — editors")
 admin.site.site_title = _("Clustering in Türkiye")
 admin.site.index_title = _("Registry content")
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

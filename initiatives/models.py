@@ -592,3 +592,17 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return self.file_name or self.key
+
+
+class LoginThrottle(models.Model):
+    """Failed admin logins of one (hashed) address or address + username.
+
+    The key is an HMAC of the address, never the address itself.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.key
