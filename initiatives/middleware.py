@@ -33,8 +33,13 @@ def database_unavailable_response(exc):
     else:
         title = _("The registry is temporarily unavailable")
         message = _("Its database is not answering. Please try again in a few minutes.")
-    body = render_to_string("503.html", {"title": title, "message": message})
-    response = HttpResponse(body, status=503)
+    try:
+        body = render_to_string("503.html", {"title": title, "message": message})
+        content_type = "text/html; charset=utf-8"
+    except Exception:  # the error page itself must not fail
+        logger.exception("Could not render 503.html")
+        body, content_type = f"{title}\n\n{message}\n", "text/plain; charset=utf-8"
+    response = HttpResponse(body, status=503, content_type=content_type)
     response["Retry-After"] = "5" if busy else "60"
     response["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,125 @@
+"""Faults the registry survives without losing anything (SQLite and PostgreSQL)."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import InitiativeFactory
+from tests.test_admin import initiative_form
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def write_lock_held_elsewhere():
+    """Another connection holds the write lock on the initiatives table."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        # Our connection gives up after 0.3 s instead of the busy timeout.
+        connection.close()
+        settings_dict["OPTIONS"]["timeout"] = 0.3
+        other = sqlite3.connect(settings_dict["NAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+            connection.close()
+            settings_dict["OPTIONS"]["timeout"] = 5
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        other = psycopg.connect(
+            host=settings_dict["HOST"],
+            port=settings_dict["PORT"],
+            user=settings_dict["USER"],
+            password=settings_dict["PASSWORD"],
+            dbname=settings_dict["NAME"],
+        )
+        other.execute("LOCK TABLE initiatives_initiative IN ACCESS EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            other.rollback()
+            other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_save_during_a_held_write_lock_says_try_again_and_changes_nothing(
+    editor_client,
+):
+    initiative = InitiativeFactory(title="Önceki başlık", slug="onceki")
+    url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+    data = initiative_form(title="Yeni başlık", slug="onceki")
+
+    with write_lock_held_elsewhere():
+        response = editor_client.post(url, data)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert b"Traceback" not in response.content
+    initiative.refresh_from_db()
+    assert initiative.title == "Önceki başlık"
+
+    # The same action succeeds once the lock is gone.
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.title == "Yeni başlık"
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://nobody@127.0.0.1:1/nothing",
+        "sqlite:////nonexistent-directory/registry.sqlite3",
+    ],
+)
+def test_an_unreachable_database_gives_short_503_pages(database_url, tmp_path):
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client; c = Client(raise_request_exception=False);"
+        "[print(p, r.status_code, b'Traceback' in r.content, len(r.content) < 5000)"
+        " for p, r in ("
+        " ('/healthz', c.get('/healthz')),"
+        " ('/initiatives/', c.get('/initiatives/')),"
+        " ('/admin/login/', c.post('/admin/login/', {'username': 'a', 'password': 'b'}))"
+        ")]"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="clusters_site.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL=database_url,
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_VAR_DIR=str(ROOT / "var"),
+    )
+    env["DJANGO_STATIC_ROOT"] = str(tmp_path / "static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"},
+        check=True,
+        timeout=120,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split("\n")[:3] == [
+        "/healthz 503 False True",
+        "/initiatives/ 503 False True",
+        "/admin/login/ 503 False True",
+    ], result.stderr[-2000:]
