@@ -8,3 +8,13 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+# One SQLite test database per pytest process, so two runs at once (a
+# developer's and an editor hook's, say) never share a file.
+os.environ.setdefault(
+    "DJANGO_SQLITE_TEST_PATH",
+    os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        "var",
+        f"test-{os.getpid()}.sqlite3",
+    ),
+)
