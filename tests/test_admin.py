@@ -165,12 +165,9 @@ def test_admin_form_rejects_a_javascript_link(editor_client):
     response = editor_client.post(reverse("admin:initiatives_initiative_add"), data)
     assert response.status_code == 200
     link_errors = response.context["inline_admin_formsets"][1].formset.errors[0]
-    assert link_errors["url"] == [
-        "Enter a web address that starts with http:// or https://."
-    ]
-    assertContains(
-        response, "Enter a web address that starts with http:// or https://."
-    )
+    message = turkish("Enter a web address that starts with http:// or https://.")
+    assert link_errors["url"] == [message]
+    assertContains(response, message)
     assert not Initiative.objects.exists() and not Link.objects.exists()
 
 
