@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import text
+from .admin_import import RegistryImportExportAdmin
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
+from .resources import InitiativeResource, InstitutionResource, SectorResource
 
 
 class FoldedSearchMixin:
@@ -26,7 +28,8 @@ class FoldedSearchMixin:
 
 
 @admin.register(Sector)
-class SectorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class SectorAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
+    resource_classes = [SectorResource]
     list_display = ("name", "name_en", "slug", "initiative_count")
     search_fields = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -60,7 +63,8 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class InstitutionAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
+    resource_classes = [InstitutionResource]
     folded_search_field = "search_text"
     list_display = ("name", "acronym", "kind", "country", "slug")
     list_filter = ("kind", "country")
@@ -82,7 +86,8 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class InitiativeAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
+    resource_classes = [InitiativeResource]
     folded_search_field = "search_text"
     list_display = (
         "number",

@@ -7,6 +7,7 @@ import time
 import openpyxl
 import pytest
 from django.db.models import F
+from django.utils import translation
 
 from initiatives.models import (
     Initiative,
@@ -35,6 +36,14 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are checked in English; the site's default language is Turkish.
+    with translation.override("en"):
+        yield
+
 
 HEADER = ",".join(INITIATIVE_COLUMNS)
 

@@ -1,0 +1,201 @@
+"""The admin's import and export buttons, on django-import-export's admin.
+
+What differs from the library's defaults (issue 4): the file's format and
+encoding are detected instead of asked; the preview and the confirm step are
+both all or nothing (resources.py); the pending file waits in the database that
+every app server shares; a pending file that is gone means "upload again",
+never a 500; the export keeps the whole column layout (no column picker), so
+it can be imported back.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ExportForm
+from import_export.signals import post_import
+
+from .resources import EXPORT_FORMATS, PendingImportMissing, export_file, import_file
+
+
+class ImportFileForm(forms.Form):
+    import_file = forms.FileField(
+        label=gettext_lazy("File to import"),
+        help_text=gettext_lazy(
+            "CSV (comma or semicolon, UTF-8 or Windows-1254, as Excel saves it) or "
+            "an Excel workbook (.xlsx). Nothing is written before you confirm."
+        ),
+    )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s MB; the limit is %(limit)s MB. Split it "
+                    "into smaller files and import them one after the other."
+                )
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": f"{limit / 1024 / 1024:.1f}",
+                }
+            )
+        return upload
+
+
+class ConfirmImportForm(forms.Form):
+    import_file_name = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    original_file_name = forms.CharField(
+        widget=forms.HiddenInput, max_length=255, required=False
+    )
+
+
+class RegistryImportExportAdmin(ImportExportModelAdmin):
+    import_template_name = "admin/initiatives/import.html"
+    # The whole layout or nothing: a file with columns left out would not
+    # import back the same.
+    export_form_class = ExportForm
+
+    @property
+    def import_formats(self):
+        return EXPORT_FORMATS
+
+    @property
+    def export_formats(self):
+        return EXPORT_FORMATS
+
+    def resource(self, request):
+        return self.get_import_resource_classes(request)[0]
+
+    def get_export_filename(self, request, queryset, file_format):
+        date = timezone.localdate().isoformat()
+        return f"{self.opts.model_name}s-{date}.{file_format.get_extension()}"
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource_class = self.choose_export_resource_class(
+            kwargs.get("export_form"), request
+        )
+        return export_file(
+            resource_class=resource_class,
+            queryset=queryset,
+            file_format=file_format.get_extension(),
+        )
+
+    def _import_context(self, request, **extra):
+        context = self.admin_site.each_context(request)
+        context.update(
+            title=_("Import %(name)s") % {"name": self.opts.verbose_name_plural},
+            opts=self.opts,
+            columns=self.resource(request).column_names(),
+            max_mb=f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024:.0f}",
+            **extra,
+        )
+        return context
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ImportFileForm(request.POST or None, request.FILES or None)
+        context = {"form": form}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            data = upload.read()
+            result = import_file(
+                data=data,
+                file_name=upload.name,
+                resource_class=self.resource(request),
+                dry_run=True,
+            )
+            if result.file_error:
+                form.add_error("import_file", result.file_error)
+            else:
+                context["result"] = result
+                if not result.has_errors():
+                    storage = self.get_tmp_storage_class()(
+                        user=request.user, file_name=upload.name
+                    )
+                    storage.save(data)
+                    context["confirm_form"] = ConfirmImportForm(
+                        initial={
+                            "import_file_name": storage.name,
+                            "original_file_name": upload.name,
+                        }
+                    )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            [self.import_template_name],
+            self._import_context(request, **context),
+        )
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        import_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_import",
+            current_app=self.admin_site.name,
+        )
+        form = ConfirmImportForm(request.POST)
+        gone = _(
+            "The file to import is no longer here (it was already imported, or "
+            "waited too long). Nothing was written. Upload the file again."
+        )
+        if not form.is_valid():
+            messages.error(request, gone)
+            return HttpResponseRedirect(import_url)
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"], user=request.user
+        )
+        try:
+            data = storage.read()
+        except PendingImportMissing:
+            messages.error(request, gone)
+            return HttpResponseRedirect(import_url)
+        result = import_file(
+            data=data,
+            file_name=form.cleaned_data["original_file_name"],
+            resource_class=self.resource(request),
+            dry_run=False,
+            user=request.user,
+        )
+        storage.remove()
+        if result.has_errors():
+            # The registry changed since the preview in a way that makes the
+            # file wrong now: nothing was written; show why.
+            context = {"form": ImportFileForm(), "result": result}
+            if result.file_error:
+                context["file_error"] = result.file_error
+            return TemplateResponse(
+                request,
+                [self.import_template_name],
+                self._import_context(request, **context),
+            )
+        post_import.send(sender=None, model=self.model)
+        counts = result.counts
+        messages.success(
+            request,
+            _(
+                "Import finished: %(new)s new, %(changed)s changed, %(unchanged)s "
+                "unchanged %(name)s."
+            )
+            % {**counts, "name": self.opts.verbose_name_plural},
+        )
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                current_app=self.admin_site.name,
+            )
+        )
