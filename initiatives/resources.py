@@ -36,10 +36,9 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -543,6 +542,7 @@ class RegistryResource(resources.ModelResource):
     """
 
     export_only = ()
+    memo_columns = frozenset()
 
     @classmethod
     def column_names(cls):
@@ -662,6 +662,7 @@ class RegistryResource(resources.ModelResource):
         ]
         parsed = []
         seen_slugs = {}
+        memo = {}
         for number, cells in table.rows:
             errors = defaultdict(list)
             raw = {}
@@ -699,10 +700,23 @@ class RegistryResource(resources.ModelResource):
                 if value is None or (isinstance(value, str) and value == ""):
                     values[column] = self.blank(column)
                     continue
-                try:
-                    values[column] = self.parse(column, value, context)
-                except ValidationError as error:
-                    errors[column].extend(error.messages)
+                # Cells repeat (sectors, partners, statuses...): parse each
+                # distinct one once per file.
+                key = (column, value) if column in self.memo_columns else None
+                if key is not None and key in memo:
+                    parsed_value, messages = memo[key]
+                else:
+                    try:
+                        parsed_value = self.parse(column, value, context)
+                        messages = None
+                    except ValidationError as error:
+                        parsed_value, messages = None, error.messages
+                    if key is not None:
+                        memo[key] = (parsed_value, messages)
+                if messages:
+                    errors[column].extend(messages)
+                else:
+                    values[column] = parsed_value
             slug = values.get("slug") or ""
             if not slug and not errors.get(self.title_column):
                 title = values.get(self.title_column)
@@ -803,27 +817,12 @@ class RegistryResource(resources.ModelResource):
                     plan["changed"].append((instance, canonical_new, change))
             result.changes.append(change)
             row_result.import_type = change.import_type
-            row_result.instance = instance
             row_result.add_instance_info(instance)
-            row_result.row_values = {
-                c: self.render(c, canonical_new[c], context) for c in importable
-            }
-            row_result.diff = [
-                self.diff_html(column, change) for column in self.column_names()
-            ]
             result.append_row_result(row_result)
             result.increment_row_result_total(row_result)
         result.row_error_list.sort(key=lambda e: e.row)
         result.total_rows = len(table.rows)
         return plan
-
-    def diff_html(self, column, change):
-        for name, old, new in change.changes:
-            if name == column:
-                if change.import_type == RowResult.IMPORT_TYPE_NEW:
-                    return new
-                return format_html("<del>{}</del> <ins>{}</ins>", old, new)
-        return ""
 
     def comparable(self, column, value):
         if isinstance(value, str):
@@ -1085,16 +1084,19 @@ class Lookups:
     institution_names: dict
     sector_rank: dict  # id -> position in Turkish order
     province_rank: dict
+    sector_names_en: dict
+    institution_acronyms: dict
 
     @classmethod
     def load(cls):
-        sectors, sector_names, sector_rank = {}, {}, {}
+        sectors, sector_names, sector_rank, sector_names_en = {}, {}, {}, {}
         for rank, (pk, name, name_en, slug) in enumerate(
             Sector.objects.order_by("sort_key", "name").values_list(
                 "pk", "name", "name_en", "slug"
             )
         ):
             sector_names[pk] = name
+            sector_names_en[pk] = name_en
             sector_rank[pk] = rank
             for key in (text.fold(name), text.fold(name_en), slug):
                 if key:
@@ -1109,12 +1111,13 @@ class Lookups:
             province_rank[pk] = rank
             for key in (text.fold(name), slug):
                 provinces.setdefault(key, set()).add(pk)
-        institutions, institution_names = {}, {}
+        institutions, institution_names, institution_acronyms = {}, {}, {}
         by_acronym = {}
         for pk, name, acronym, slug in Institution.objects.values_list(
             "pk", "name", "acronym", "slug"
         ):
             institution_names[pk] = name
+            institution_acronyms[pk] = acronym
             for key in (text.fold(name), slug):
                 institutions.setdefault(key, set()).add(pk)
             if acronym:
@@ -1124,7 +1127,8 @@ class Lookups:
             institutions.setdefault(key, pks)
         return cls(
             sectors, provinces, institutions, sector_names, province_names,
-            institution_names, sector_rank, province_rank,
+            institution_names, sector_rank, province_rank, sector_names_en,
+            institution_acronyms,
         )  # fmt: skip
 
 
@@ -1146,6 +1150,77 @@ def _find(mapping, names, value, what):
     return next(iter(pks))
 
 
+def _search_text(instance, canonical, context):
+    """``Initiative.build_search_text()`` from the file's values, without queries."""
+    parts = [
+        instance.title,
+        instance.summary,
+        instance.description,
+        instance.other_regions,
+        instance.support_programme,
+        instance.slug,
+    ]
+    parts += [context.sector_names[pk] for pk in canonical["sectors"]]
+    parts += [context.sector_names_en[pk] for pk in canonical["sectors"]]
+    parts += [context.province_names[pk] for pk in canonical["provinces"]]
+    for pk, _role in canonical["partners"]:
+        parts += [context.institution_names[pk], context.institution_acronyms[pk]]
+    return " " + text.fold(" ".join(p for p in parts if p)) + " "
+
+
+def _prep(field, value):
+    return field.get_db_prep_save(value, connection)
+
+
+def _update_rows(model, instances, fields):
+    """One UPDATE per row, sent in batches (executemany): no CASE expressions."""
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in fields]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        qn(model._meta.db_table),
+        ", ".join(f"{qn(f.column)} = %s" for f in fields),
+        qn(model._meta.pk.column),
+    )
+    params = [
+        [_prep(f, getattr(obj, f.attname)) for f in fields] + [obj.pk]
+        for obj in instances
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(sql, params[start : start + 2000])
+
+
+def _insert_rows(model, fields, rows):
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in fields]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        qn(model._meta.db_table),
+        ", ".join(qn(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    params = [[_prep(f, v) for f, v in zip(fields, row, strict=True)] for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(sql, params[start : start + 2000])
+
+
+def _delete_rows(model, initiative_ids):
+    """Delete the rows of these initiatives without signals (search text is
+    written by the import itself)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for start in range(0, len(initiative_ids), CHUNK):
+            chunk = initiative_ids[start : start + CHUNK]
+            cursor.execute(
+                "DELETE FROM {} WHERE {} IN ({})".format(
+                    qn(model._meta.db_table),
+                    qn(model._meta.get_field("initiative").column),
+                    ", ".join(["%s"] * len(chunk)),
+                ),
+                chunk,
+            )
+
+
 class InitiativeResource(RegistryResource):
     """Initiatives with their sectors, provinces, partners and links."""
 
@@ -1156,6 +1231,10 @@ class InitiativeResource(RegistryResource):
     hit_count = Field(attribute="hit_count", column_name="hit_count", readonly=True)
 
     export_only = ("hit_count",)
+    memo_columns = frozenset(
+        {"sectors", "provinces", "partners", "links", "status", "budget_currency",
+         "is_published", "date_added", "last_verified", "start_year", "end_year"}
+    )  # fmt: skip
     title_column = "title"
     _status = staticmethod(_choice_parser(Initiative.Status))
     _currency = staticmethod(_choice_parser(Initiative.Currency))
@@ -1456,91 +1535,77 @@ class InitiativeResource(RegistryResource):
         return instance, canonical
 
     def write(self, *, plan):
+        context = plan["context"]
         now = timezone.now()
         new = [item[0] for item in plan["new"]]
-        for instance in new:
+        for instance, canonical, _change in plan["new"]:
             instance.title_sort_key = text.sort_key(instance.title)
-            instance.search_text = ""
+            instance.search_text = _search_text(instance, canonical, context)
             instance.hit_count = 0
             instance.created_at = instance.updated_at = now
         changed = plan["changed"]
         # Numbers may move between initiatives of the file: free them first.
         moving = [
-            instance.pk
+            instance
             for instance, _canonical, change in changed
             if "number" in change.changed_columns
         ]
-        for start in range(0, len(moving), CHUNK):
-            Initiative.objects.filter(pk__in=moving[start : start + CHUNK]).update(
-                number=None
-            )
+        if moving:
+            Initiative.objects.filter(pk__in=[i.pk for i in moving]).update(number=None)
         Initiative.objects.bulk_create(new, batch_size=BATCH)
         groups = defaultdict(list)
-        for instance, _canonical, change in changed:
+        for instance, canonical, change in changed:
             instance.title_sort_key = text.sort_key(instance.title)
+            instance.search_text = _search_text(instance, canonical, context)
             instance.updated_at = now
-            fields = [
-                c
-                for c in change.changed_columns
-                if c not in {"sectors", "provinces", "partners", "links"}
-            ]
-            groups[tuple(sorted(fields))].append(instance)
+            fields = [c for c in change.changed_columns if c not in _RELATIONS]
+            groups[tuple(fields)].append(instance)
         for fields, instances in groups.items():
-            Initiative.objects.bulk_update(
-                instances, [*fields, "title_sort_key", "updated_at"], batch_size=BATCH
+            # Never hit_count: hits.py is its only writer.
+            _update_rows(
+                Initiative,
+                instances,
+                [*fields, "title_sort_key", "search_text", "updated_at"],
             )
 
-        def rows_changing(column):
-            items = [(i, c) for i, c, _ch in plan["new"] if c[column]]
-            items += [(i, c) for i, c, ch in changed if column in ch.changed_columns]
-            return items
+        def replace(model, column, fields, make):
+            changing = [(i, c) for i, c, ch in changed if column in ch.changed_columns]
+            _delete_rows(model, [instance.pk for instance, _c in changing])
+            items = [(i, c) for i, c, _ch in plan["new"] if c[column]] + changing
+            _insert_rows(model, fields, [row for i, c in items for row in make(i, c)])
 
-        self._replace(
+        replace(
             Initiative.sectors.through,
-            rows_changing("sectors"),
-            lambda i, c: [
-                Initiative.sectors.through(initiative_id=i.pk, sector_id=pk)
-                for pk in c["sectors"]
-            ],
+            "sectors",
+            ["initiative", "sector"],
+            lambda i, c: [(i.pk, pk) for pk in c["sectors"]],
         )
-        self._replace(
+        replace(
             Initiative.provinces.through,
-            rows_changing("provinces"),
-            lambda i, c: [
-                Initiative.provinces.through(initiative_id=i.pk, province_id=pk)
-                for pk in c["provinces"]
-            ],
+            "provinces",
+            ["initiative", "province"],
+            lambda i, c: [(i.pk, pk) for pk in c["provinces"]],
         )
-        self._replace(
+        replace(
             Partnership,
-            rows_changing("partners"),
+            "partners",
+            ["initiative", "institution", "role", "position"],
             lambda i, c: [
-                Partnership(
-                    initiative_id=i.pk, institution_id=pk, role=role, position=n
-                )
-                for n, (pk, role) in enumerate(c["partners"])
+                (i.pk, pk, role, n) for n, (pk, role) in enumerate(c["partners"])
             ],
         )
-        self._replace(
+        replace(
             Link,
-            rows_changing("links"),
+            "links",
+            ["initiative", "url", "title", "kind", "position"],
             lambda i, c: [
-                Link(initiative_id=i.pk, url=url, title=title, kind=kind, position=n)
+                (i.pk, url, title, kind, n)
                 for n, (url, title, kind) in enumerate(c["links"])
             ],
         )
-        refresh_initiatives([i.pk for i in new] + [i.pk for i, _c, _ch in changed])
 
-    def _replace(self, model, items, make):
-        pks = [
-            instance.pk for instance, _canonical in items if not instance._state.adding
-        ]
-        for start in range(0, len(pks), CHUNK):
-            model.objects.filter(initiative_id__in=pks[start : start + CHUNK]).delete()
-        rows = [
-            row for instance, canonical in items for row in make(instance, canonical)
-        ]
-        model.objects.bulk_create(rows, batch_size=BATCH)
+
+_RELATIONS = frozenset({"sectors", "provinces", "partners", "links"})
 
 
 class _Keep:
