@@ -1,0 +1,200 @@
+"""export_initiatives and import_initiatives, as operators run them."""
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import translation
+
+from initiatives.models import Initiative, Partnership
+from initiatives.resources import INITIATIVE_COLUMNS
+from tests.factories import InitiativeFactory, InstitutionFactory, SectorFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def registry(db):
+    sector = SectorFactory(name="Makine", name_en="Machinery")
+    InstitutionFactory(name="KOSGEB İdaresi", acronym="KOSGEB")
+    return [
+        InitiativeFactory(title="Konya Makine Kümesi", number=1, sectors=[sector]),
+        InitiativeFactory(title="Ankara Savunma Kümesi", provinces=["ankara"]),
+        InitiativeFactory(title="Taslak", is_published=False),
+    ]
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_export_to_a_csv_file_and_import_it_back_unchanged(registry, tmp_path):
+    path = tmp_path / "registry.csv"
+    run("export_initiatives", "-o", str(path))
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    assert list(rows[0]) == list(INITIATIVE_COLUMNS)
+    assert len(rows) == 3  # unpublished ones too: it is the operators' backup
+
+    out, _err = run("import_initiatives", str(path))
+
+    assert "0 new, 0 changed, 3 unchanged, 0 with errors." in out
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "json"])
+def test_export_xlsx_and_json(registry, tmp_path, file_format):
+    path = tmp_path / f"registry.{file_format}"
+    run("export_initiatives", "--format", file_format, "-o", str(path))
+    if file_format == "xlsx":
+        sheet = openpyxl.load_workbook(path).active
+        assert [c.value for c in next(sheet.iter_rows())] == list(INITIATIVE_COLUMNS)
+        assert sheet.max_row == 4
+    else:
+        assert len(json.loads(path.read_bytes())) == 3
+    out, _err = run("import_initiatives", str(path))
+    assert "3 unchanged" in out
+
+
+def test_export_to_standard_output(registry):
+    out, _err = run("export_initiatives")
+    assert out.lstrip("\ufeff").startswith(",".join(INITIATIVE_COLUMNS))
+
+
+def test_dry_run_reports_and_writes_nothing(registry, tmp_path):
+    path = tmp_path / "new.csv"
+    path.write_bytes(
+        "slug;title;sectors;partners\r\n"
+        "yeni;Yeni Küme;makine;kosgeb (funder)\r\n"
+        "konya-makine-kumesi;Konya Makine ve Döküm Kümesi;;\r\n".encode("cp1254")
+    )
+    out, _err = run("import_initiatives", str(path), "--dry-run")
+    assert "Row 2: new yeni" in out
+    assert "Row 3: changed konya-makine-kumesi (title, sectors)" in out
+    assert "1 new, 1 changed, 0 unchanged, 0 with errors. Dry run" in out
+    assert not Initiative.objects.filter(slug="yeni").exists()
+
+    out, _err = run("import_initiatives", str(path))
+    assert Initiative.objects.get(slug="yeni").sectors.get().name == "Makine"
+    assert Partnership.objects.get(initiative__slug="yeni").role == "funder"
+
+
+def test_errors_exit_non_zero_and_write_nothing(registry, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "slug,title,start_year,provinces\n"
+        "iyi,İyi Küme,2015,İzmir\n"
+        "kotu,Kötü Küme,abc,Atlantis\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_initiatives", str(path))
+    assert error.value.returncode == 1
+    assert not Initiative.objects.filter(slug__in=["iyi", "kotu"]).exists()
+
+
+def test_a_missing_file_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="No such file"):
+        run("import_initiatives", "/nonexistent/file.csv")
+
+
+def _subprocess_env():
+    env = {**os.environ, "DJANGO_LOG_LEVEL": "WARNING"}
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["DJANGO_SQLITE_PATH"] = str(db["NAME"])
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    return env
+
+
+def _manage(*args):
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=_subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_exit_status_says_whether_the_file_was_valid(tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("slug,title\ngood,Good\n")
+    bad.write_text("slug,title,start_year\nbad,Bad,abc\n")
+    for path, status in ((good, 0), (good, 0), (bad, 1)):
+        process = _manage("import_initiatives", str(path))
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == status, err.decode()
+    assert list(Initiative.objects.values_list("slug", flat=True)) == ["good"]
+    assert b"start_year" in out and b"abc" in out  # row, column and why
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_import_leaves_the_registry_as_it_was(tmp_path):
+    """SIGKILL at any moment: all of the file or none of it, never a part."""
+    InitiativeFactory(title="Önceden var", slug="onceden-var")
+    SectorFactory(name="Makine")
+    killed = 0
+    for attempt, delay in enumerate((1.0, 2.0, 3.0)):
+        path = tmp_path / f"big-{attempt}.csv"
+        lines = ["slug,title,start_year,sectors,provinces,links"]
+        lines += [
+            f"k{attempt}-{n},Küme {attempt} {n},2015,Makine,İzmir | Ankara,"
+            f"Site <https://example.org/{n}> (website)"
+            for n in range(15_000)
+        ]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        process = _manage("import_initiatives", str(path))
+        time.sleep(delay)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.communicate(timeout=120)
+        count = Initiative.objects.filter(slug__startswith=f"k{attempt}-").count()
+        assert count in (0, 15_000)
+        if process.returncode == -signal.SIGKILL:
+            assert count == 0
+    assert killed, "the import finished before it could be killed"
+    assert Initiative.objects.filter(slug="onceden-var").exists()
+    if connection.vendor == "postgresql":
+        _wait_for_other_backends_to_go()
+    if connection.vendor == "sqlite":
+        # No leftover of the killed writers: the database is still consistent.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA integrity_check")
+            assert cursor.fetchone()[0] == "ok"
+    assert settings.DATABASES["default"]["NAME"]
+
+
+def _wait_for_other_backends_to_go():
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
