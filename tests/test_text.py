@@ -1,0 +1,111 @@
+"""Turkish case folding, search folding, slugs and alphabetical order (text.py)."""
+
+import pytest
+
+from initiatives import text
+from initiatives.models import Province
+
+
+@pytest.mark.parametrize(
+    ("value", "lower"),
+    [("İZMİR", "izmir"), ("IĞDIR", "ığdır"), ("ÇORLU", "çorlu"), ("Işık", "ışık")],
+)
+def test_turkish_lower_maps_dotted_and_dotless_i(value, lower):
+    assert text.turkish_lower(value) == lower
+    assert len(text.turkish_lower("İ")) == 1  # Python's "İ".lower() is two
+
+
+def test_turkish_upper_is_the_inverse():
+    assert text.turkish_upper("izmir ığdır") == "İZMİR IĞDIR"
+
+
+@pytest.mark.parametrize(
+    "value", ["izmir", "IZMIR", "İzmir", "izmır", "İZMİR", "Izmir"]
+)
+def test_every_spelling_of_izmir_folds_the_same(value):
+    assert text.fold(value) == "izmir"
+
+
+@pytest.mark.parametrize(
+    ("value", "folded"),
+    [
+        ("Elazığ", "elazig"),
+        ("Çorlu", "corlu"),
+        ("OSTİM", "ostim"),
+        ("Şanlıurfa", "sanliurfa"),
+        ("Gümüşhane", "gumushane"),
+        ("Kütahya", "kutahya"),
+        # Decomposed input (a combining dot above) folds like the composed form.
+        ("I\u0307zmir", "izmir"),
+        ("“Medikal” & Sağlık, 2011!", "medikal saglik 2011"),
+        ("100% _x_ 'quoted'", "100 x quoted"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_fold_removes_case_diacritics_and_punctuation(value, folded):
+    assert text.fold(value) == folded
+
+
+def test_search_terms_are_folded_words():
+    assert text.search_terms("  İzmir   ORGANİK gıda ") == ["izmir", "organik", "gida"]
+    assert text.search_terms("%_'\"") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Şanlıurfa", "sanliurfa"), ("Elazığ", "elazig"), ("Iğdır", "igdir")],
+)
+def test_slugs_transliterate_where_django_drops_letters(name, slug):
+    from django.utils.text import slugify
+
+    assert text.turkish_slugify(name) == slug
+    assert slugify(name) != slug  # why text.py exists
+
+
+def test_sort_keys_give_turkish_alphabetical_order():
+    names = ["Zonguldak", "Çorlu", "İzmir", "Şırnak", "Cizre", "Isparta", "Sakarya"]
+    names += ["Diyarbakır", "Ordu", "Ödemiş", "Uşak", "Ünye", "Giresun", "Ğ", "Ilgın"]
+    assert sorted(names, key=text.sort_key) == [
+        "Cizre",
+        "Çorlu",
+        "Diyarbakır",
+        "Giresun",
+        "Ğ",
+        "Ilgın",
+        "Isparta",
+        "İzmir",
+        "Ordu",
+        "Ödemiş",
+        "Sakarya",
+        "Şırnak",
+        "Uşak",
+        "Ünye",
+        "Zonguldak",
+    ]
+
+
+def test_sort_keys_ignore_case_and_put_shorter_first():
+    assert text.sort_key("izmir") == text.sort_key("İZMİR")
+    assert text.sort_key("Ada") < text.sort_key("Adana") < text.sort_key("Adıyaman")
+
+
+def test_sort_keys_are_digits_only():
+    assert text.sort_key("Çorlu Ticaret ve Sanayi Odası (ÇTSO) 2011").isdigit()
+
+
+def test_the_81_provinces_sort_in_turkish_order_in_the_database(db):
+    names = list(Province.objects.order_by("sort_key").values_list("name", flat=True))
+    assert len(names) == 81
+    start = names.index("Hatay")
+    assert names[start : start + 5] == [
+        "Hatay",
+        "Iğdır",
+        "Isparta",
+        "İstanbul",
+        "İzmir",
+    ]
+    assert names.index("Bursa") < names.index("Çanakkale") < names.index("Denizli")
+    assert names.index("Sivas") < names.index("Şanlıurfa") < names.index("Tekirdağ")
+    assert names.index("Ordu") < names.index("Osmaniye") < names.index("Rize")
+    assert names[-1] == "Zonguldak"
