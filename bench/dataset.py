@@ -14,10 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as a script, this folder would come first on sys.path, and
+# bench/import_export.py would shadow the django-import-export package.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusters_site.settings")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 

@@ -41,8 +41,8 @@ WRK_VISITORS = """
 counter = 0
 request = function()
   counter = counter + 1
-  local ip = string.format("10.%d.%d.%d", (counter / 65536) %% 256, (counter / 256) %% 256, counter %% 256)
-  return wrk.format("GET", "%s", {["X-Forwarded-For"] = ip .. "." .. id, ["User-Agent"] = "bench " .. id .. " " .. counter})
+  local ip = string.format("10.%d.%d.%d", (counter / 65536) % 256, (counter / 256) % 256, counter % 256)
+  return wrk.format("GET", "{path}", {["X-Forwarded-For"] = ip .. "." .. id, ["User-Agent"] = "bench " .. id .. " " .. counter})
 end
 setup = function(thread)
   thread:set("id", tostring(math.random(1, 1000000000)))
@@ -70,14 +70,18 @@ def server_env(database_url, out):
 
 
 def manage(env, *args, capture=False):
-    return subprocess.run(
+    result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=capture,
         text=True,
     )
+    if result.returncode:
+        raise SystemExit(
+            f"manage.py {args[0]} failed:\n{(result.stderr or '')[-3000:]}"
+        )
+    return result
 
 
 def prepare_database(kind, size, out):
@@ -138,8 +142,8 @@ def get(path, headers=None):
 
 
 def parse_latency(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
 def run_wrk(path, duration, connections, script=None):
@@ -160,6 +164,8 @@ def run_wrk(path, duration, connections, script=None):
         [*args, BASE + path], capture_output=True, text=True, check=True
     ).stdout
     os.unlink(lua.name)
+    if "Latency Distribution" not in output:
+        raise SystemExit(f"wrk printed no latencies for {path}:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = parse_latency(re.search(r"50%\s+(\S+)", output).group(1))
     p99 = parse_latency(re.search(r"99%\s+(\S+)", output).group(1))
@@ -265,7 +271,9 @@ import json
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-client = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="127.0.0.1")
+client = Client(
+    HTTP_HOST="localhost", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="127.0.0.1"
+)
 counts = {{}}
 for path in {paths!r}:
     client.get(path)
@@ -304,7 +312,7 @@ def bench_one(kind, size, args, out):
         results = {}
         for name, path, visitors in targets:
             if shutil.which("wrk") and not args.python_load:
-                script = WRK_VISITORS % path if visitors else None
+                script = WRK_VISITORS.replace("{path}", path) if visitors else None
                 results[name] = run_wrk(path, args.duration, args.connections, script)
             else:
                 results[name] = run_python_load(
