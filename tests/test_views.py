@@ -4,8 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client, RequestFactory
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives import hits, text, views
@@ -494,7 +496,8 @@ def test_the_stylesheet_is_a_local_static_file(client):
 
 def test_the_500_page_needs_no_database_and_no_request_context():
     # No db fixture: any query here would raise.
-    response = views.server_error(RequestFactory().get("/"))
+    with translation.override("tr"):
+        response = views.server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Bizim tarafımızda bir sorun oluştu" in response.content.decode()
     assert '<link rel="stylesheet"' in response.content.decode()
@@ -590,3 +593,28 @@ def test_pages_use_as_many_queries_with_500_initiatives_as_with_18(
     if "initiatives/" in path and path != MEDICAL:
         assert large.context["paginator"].count > small.context["paginator"].count
     assert small.content != large.content
+
+
+def test_the_turkish_catalogue_translates_every_string():
+    po = (Path(settings.BASE_DIR) / "locale/tr/LC_MESSAGES/django.po").read_text()
+    entries = po.split("\n\n")[1:]  # after the header
+    untranslated = [
+        entry
+        for entry in entries
+        if re.search(r'^msgstr(\[\d\])? ""$', entry, re.M)
+        and not re.search(r'^msgstr(\[\d\])? ""\n"', entry, re.M)
+    ]
+    assert untranslated == []
+    assert "#, fuzzy" not in po
+    mo = Path(settings.BASE_DIR) / "locale/tr/LC_MESSAGES/django.mo"
+    assert mo.stat().st_size > 10_000
+
+
+def test_model_names_and_choices_are_translated(client, seed):
+    with translation.override("tr"):
+        assert str(Initiative._meta.verbose_name_plural) == "girişimler"
+        assert str(Initiative.Status.COMPLETED.label) == "tamamlanan"
+        assert str(Partnership.Role.LEAD.label) == "yürütücü"
+        assert str(Institution.Kind.ORGANIZED_INDUSTRIAL_ZONE.label) == (
+            "organize sanayi bölgesi"
+        )
