@@ -1821,3 +1821,26 @@ class DatabaseStorage(BaseStorage):
 
     def remove(self):
         PendingImport.objects.filter(key=self.name).delete()
+
+
+# ---------------------------------------------------------------------------
+# Public open data (/initiatives/export.csv and .json)
+
+
+def export_filename(*, file_format, name="initiatives"):
+    return f"{name}-{timezone.localdate().isoformat()}.{file_format}"
+
+
+def export_stream(*, queryset, file_format):
+    """The export of ``queryset`` as text chunks, for a streaming response."""
+    resource = InitiativeResource()
+    headers = resource.column_names()
+    if file_format == "csv":
+        return csv_lines(
+            headers=headers, records=resource.export_records(queryset=queryset)
+        )
+    if file_format == "json":
+        return json_chunks(
+            headers=headers, records=json_records(resource=resource, queryset=queryset)
+        )
+    raise ValueError(f"unknown format {file_format!r}")

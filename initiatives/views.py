@@ -1,6 +1,6 @@
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import hits, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
+from .resources import export_filename, export_stream
 
 HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
@@ -336,11 +337,35 @@ class InstitutionDetailView(DetailView):
 
 
 def initiative_export_csv(request):
-    return HttpResponse("", content_type="text/csv")
+    """The published initiatives the list shows for these parameters, as CSV."""
+    return _initiative_export(request, "csv", "text/csv; charset=utf-8")
 
 
 def initiative_export_json(request):
-    return JsonResponse([], safe=False)
+    """The same as initiative_export_csv, as a JSON list with the same keys."""
+    return _initiative_export(request, "json", "application/json")
+
+
+def _initiative_export(request, file_format, content_type):
+    params, _notices = clean_parameters(request.GET)
+    filterset = InitiativeFilter(
+        params, queryset=Initiative.objects.published(), request=request
+    )
+    if not filterset.is_valid():
+        # Never more than was asked for: say what was wrong instead.
+        return HttpResponse(
+            "\n".join(str(m) for m in filterset.error_messages) + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = StreamingHttpResponse(
+        export_stream(queryset=filterset.qs, file_format=file_format),
+        content_type=content_type,
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(file_format=file_format)}"'
+    )
+    return response
 
 
 def healthz(request):
