@@ -66,6 +66,9 @@ _UNESCAPE_AFTER = (*FORMULA_TRIGGERS, "'")
 CHUNK = 900  # ids per query: below SQLite's old 999-variable limit
 BATCH = 500
 
+# Accepted in a file but never imported (like hit_count): records' own
+# bookkeeping that other tools may add.
+IGNORED_COLUMNS = frozenset({"id", "created_at", "updated_at"})
 TRUE_WORDS = {"1", "yes", "true", "evet", "dogru", "x", "y", "e"}
 FALSE_WORDS = {"0", "no", "false", "hayir", "yanlis", "n", "h"}
 
@@ -628,7 +631,7 @@ class RegistryResource(resources.ModelResource):
         return result
 
     def check_headers(self, headers):
-        known = set(self.column_names())
+        known = set(self.column_names()) | IGNORED_COLUMNS
         named = [h for h in headers if h]
         unknown = [h for h in named if h not in known]
         if unknown:

@@ -6,6 +6,7 @@ import time
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.db.models import F
 from django.utils import translation
 
@@ -550,3 +551,36 @@ def test_library_entry_point_is_all_or_nothing(registry):
     result = InitiativeResource().import_data(dataset, dry_run=False)
     assert result.has_validation_errors()
     assert not Initiative.objects.filter(slug__startswith="yeni-").exists()
+
+
+def test_timestamps_and_ids_in_a_file_are_ignored(registry):
+    before = database_state()
+    data = (
+        "id,slug,title,created_at,updated_at,hit_count\r\n"
+        "999,ostim-savunma-ve-havacilik-kumelenmesi,"
+        "OSTİM Savunma ve Havacılık Kümelenmesi,2001-01-01,2001-01-01,77\r\n"
+    ).encode()
+    result = import_file(data=data)
+    assert result.counts == {"new": 0, "changed": 0, "unchanged": 1, "errors": 0}
+    assert database_state() == before
+
+
+def test_the_example_file_for_editors_imports_into_the_seed(seed):
+    data = (settings.BASE_DIR / "fixtures" / "example-initiatives.csv").read_bytes()
+    header = data.decode("utf-8-sig").split("\r\n")[0]
+    assert header == HEADER
+    result = import_file(data=data)
+    assert not result.has_errors(), result.report_lines()
+    assert result.counts["new"] == 3
+    example = Initiative.objects.get(slug="ornek-ankara-medikal-kumesi")
+    assert [p.role for p in example.partnerships.all()] == [
+        "lead",
+        "funder",
+        "supervisor",
+    ]
+    assert not Initiative.objects.published().filter(slug__startswith="ornek").exists()
+    assert (
+        Initiative.objects.filter(title__endswith="slug'ı boş bırakılan satır")
+        .get()
+        .summary.startswith("-%20")
+    )
