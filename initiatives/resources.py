@@ -873,12 +873,12 @@ class RegistryResource(resources.ModelResource):
         LogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
     def column_label(self, column):
-        try:
-            return str(
-                self._meta.model._meta.get_field(column).verbose_name
-            ).capitalize()
-        except Exception:  # noqa: BLE001 - columns that are not model fields
-            return column
+        """The column's name as the admin form labels it ("Title", "Sectors")."""
+        related = {"partners": Partnership, "links": Link}
+        if column in related:
+            return str(related[column]._meta.verbose_name_plural).capitalize()
+        field = self._meta.model._meta.get_field(column)
+        return str(field.verbose_name).capitalize()
 
 
 class _NameSlugResource(RegistryResource):
@@ -944,8 +944,7 @@ class _NameSlugResource(RegistryResource):
         model = self._meta.model
         if current is None:
             instance = model(slug=slug)
-            canonical = dict.fromkeys(self.column_names(), "")
-            canonical["slug"] = slug
+            canonical = {c: getattr(instance, c) or "" for c in self.column_names()}
         else:
             old, old_canonical = current
             instance = model(

@@ -267,3 +267,21 @@ def test_sector_import_in_the_admin(editor_client, initiatives):
         reverse("admin:initiatives_sector_process_import"), {"import_file_name": key}
     )
     assert Sector.objects.get(slug="tekstil").name_en == "Textiles"
+
+
+def test_the_export_page_offers_csv_xlsx_and_json(editor_client, initiatives):
+    response = editor_client.get(EXPORT_URL + "?q=izmir")
+    assert response.status_code == 200
+    for label in ("csv", "xlsx", "json"):
+        assertContains(response, label)
+
+
+def test_import_changes_are_labelled_like_form_changes(editor_client, initiatives):
+    konya = initiatives[0]
+    data = f"slug;sectors;partners\r\n{konya.slug};;\r\n".encode()
+    upload(editor_client, SimpleUploadedFile("x.csv", data))
+    editor_client.post(
+        CONFIRM_URL, {"import_file_name": PendingImport.objects.get().key}
+    )
+    entry = LogEntry.objects.get(object_id=str(konya.pk))
+    assert entry.get_change_message() == "Changed Sectors."

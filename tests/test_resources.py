@@ -584,3 +584,22 @@ def test_the_example_file_for_editors_imports_into_the_seed(seed):
         .get()
         .summary.startswith("-%20")
     )
+
+
+def test_excel_unicode_text_utf16_with_tabs(registry):
+    rows = [new_row(1, provinces="Şanlıurfa")]
+    data = write_csv(rows, delimiter="\t", encoding="utf-16", line_end="\r\n")
+    result = import_file(data=data)
+    assert result.counts["new"] == 1, result.report_lines()
+    assert (
+        Initiative.objects.get(slug="yeni-kume-1").provinces.get().slug == "sanliurfa"
+    )
+
+
+def test_new_institutions_get_the_model_defaults_for_missing_columns(db):
+    data = b"name;acronym\r\nYeni Ajans;YA\r\n"
+    result = import_file(data=data, resource_class=InstitutionResource)
+    assert result.counts["new"] == 1, result.report_lines()
+    institution = Institution.objects.get(slug="yeni-ajans")
+    assert (institution.kind, institution.country) == ("other", "Türkiye")
+    assert Institution.objects.filter(search_text__contains="ya").exists()
