@@ -294,8 +294,10 @@ def table_from_dataset(dataset):
 # Cell values
 
 
-def _split(value):
-    return [item.strip() for item in value.split("|") if item.strip()]
+def _split(value, *, semicolons=False):
+    """The items of a multi-value cell: " | " (or "|"); names also take ";"."""
+    separators = r"[|;]" if semicolons else r"\|"
+    return [item.strip() for item in re.split(separators, value) if item.strip()]
 
 
 def _parse_text(raw):
@@ -1398,13 +1400,13 @@ class InitiativeResource(RegistryResource):
         if column == "sectors":
             pks = {
                 _find(context.sectors, context.sector_names, v, _("sector"))
-                for v in _split(value)
+                for v in _split(value, semicolons=True)
             }
             return tuple(sorted(pks, key=context.sector_rank.get))
         if column == "provinces":
             pks = {
                 _find(context.provinces, context.province_names, v, _("province"))
-                for v in _split(value)
+                for v in _split(value, semicolons=True)
             }
             return tuple(sorted(pks, key=context.province_rank.get))
         if column == "partners":
@@ -1415,7 +1417,7 @@ class InitiativeResource(RegistryResource):
 
     def _parse_partners(self, value, context):
         partners, problems = [], []
-        for item in _split(value):
+        for item in _split(value, semicolons=True):
             name, role = item, Partnership.Role.PARTNER
             match = _ROLE_SUFFIX.match(item)
             if match:

@@ -603,3 +603,18 @@ def test_new_institutions_get_the_model_defaults_for_missing_columns(db):
     institution = Institution.objects.get(slug="yeni-ajans")
     assert (institution.kind, institution.country) == ("other", "Türkiye")
     assert Institution.objects.filter(search_text__contains="ya").exists()
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_windows_1254_cells_listing_provinces_with_semicolons(registry, delimiter):
+    rows = [new_row(1, provinces="Şanlıurfa;Elazığ;İzmir")]
+    data = write_csv(rows, delimiter=delimiter, encoding="cp1254", line_end="\r\n")
+    assert "Şanlıurfa;Elazığ;İzmir".encode("cp1254") in data
+    result = import_file(data=data)
+    assert not result.has_errors(), result.report_lines()
+    provinces = Initiative.objects.get(slug="yeni-kume-1").provinces
+    assert sorted(provinces.values_list("name", flat=True)) == [
+        "Elazığ",
+        "İzmir",
+        "Şanlıurfa",
+    ]
