@@ -2,16 +2,36 @@
 
 They never skip: without /usr/bin/chromium they fail and say how to install it
 (`make test` installs it when it runs as root).
+
+One Chromium serves the whole run (pytest-playwright's session ``browser``);
+each test gets a fresh context and page. pytest-django's ``live_server`` flushes
+the database after every test, so ``site`` puts the seeded registry back from a
+snapshot taken once (much faster than loading the fixture each time), and the
+registry as the migrations left it is put back after the last browser test, for
+the database tests that run after them.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "var" / "browser-failures"
+BROWSER_DIR = Path(__file__).resolve().parent
+
+# Headless Chromium says "HeadlessChrome", which the hit counter rightly takes
+# for a robot: the tests browse as the desktop Chrome a visitor uses.
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0.0.0 Safari/537.36"
+)
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between page actions are synchronous and safe.
@@ -40,11 +60,86 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "user_agent": USER_AGENT, "viewport": DESKTOP}
+
+
+def _is_browser_test(item):
+    return BROWSER_DIR in Path(str(item.path)).parents
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests first among the tests that flush the database.
+
+    They snapshot the registry as the migrations left it (provinces, the
+    Editors group) before anything has flushed it, and put it back at the end.
+    """
+    others = [i for i in items if not _is_browser_test(i)]
+    browser = [i for i in items if _is_browser_test(i)]
+    if not browser:
+        return
+    position = next(
+        (n for n, item in enumerate(others) if _is_transactional(item)),
+        len(others),
+    )
+    items[:] = others[:position] + browser + others[position:]
+
+
+def restore(snapshot):
+    """Empty the database, then load ``snapshot`` (serialize_db_to_string)."""
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        reset_sequences=False,
+        inhibit_post_migrate=True,
+    )
+    connection.creation.deserialize_db_from_string(snapshot)
+    cache.clear()
+
+
+@pytest.fixture(scope="package")
+def snapshots(django_db_setup, django_db_blocker):
+    """(registry as migrated, registry with the seed), as serialized data."""
+    from initiatives.models import Province
+
+    with django_db_blocker.unblock():
+        if Province.objects.count() != 81:
+            pytest.fail(
+                "The browser tests need the database as the migrations left it "
+                "(81 provinces); a test that flushed it ran before them."
+            )
+        migrated = connection.creation.serialize_db_to_string()
+        call_command("loaddata", "seed", verbosity=0)
+        seeded = connection.creation.serialize_db_to_string()
+    yield migrated, seeded
+    with django_db_blocker.unblock():
+        restore(migrated)
+
+
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the shipped seed loaded."""
-    call_command("loaddata", "seed", verbosity=0)
+def site(snapshots, live_server, transactional_db):
+    """The live server with the shipped seed loaded (fresh for every test)."""
+    restore(snapshots[1])
     return live_server
+
+
+@pytest.fixture
+def page(page):
+    # A journey that waits 30 s (Playwright's default) for something that is
+    # not coming only makes the report late.
+    page.set_default_timeout(10_000)
+    return page
 
 
 class ConsoleProblems(list):
@@ -68,6 +163,28 @@ def problems(page):
     return found
 
 
+def visit(page, url, *, status=200):
+    """Open ``url`` and check the answer's status code."""
+    response = page.goto(url)
+    assert response is not None, url
+    assert response.status == status, f"{url}: {response.status}"
+    return response
+
+
+def no_sideways_scroll(page):
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth"
+        " && document.body.scrollWidth <= window.innerWidth"
+    )
+
+
+def number(text):
+    """The first integer in ``text``, thousands separators (. or ,) removed."""
+    match = re.search(r"\d[\d.,]*", text)
+    assert match, text
+    return int(re.sub(r"[.,]", "", match.group()))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -78,7 +195,8 @@ def pytest_runtest_makereport(item, call):
     if page is None:
         return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{item.name}.png"
+    safe_name = re.sub(r"[^\w.-]+", "_", item.name)
+    path = ARTIFACTS / f"{safe_name}.png"
     try:
         page.screenshot(path=str(path), full_page=True)
         report.sections.append(("browser", f"URL: {page.url}\nScreenshot: {path}"))
