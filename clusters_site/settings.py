@@ -118,8 +118,8 @@ TEMPLATES = [
 # Database: SQLite file by default, PostgreSQL (psycopg 3) through DATABASE_URL.
 SQLITE_PATH = Path(os.environ.get("DJANGO_SQLITE_PATH", VAR_DIR / "db.sqlite3"))
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -200,6 +200,10 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "admin:login"
+
+# Public pages are cached per content version (initiatives/page_cache.py): a
+# change shows on the next request; only hit counts on lists may lag this much.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Hit counting (PRODUCT.md "Hit counts").
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))

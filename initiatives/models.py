@@ -606,3 +606,19 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes with every change of public content.
+
+    Database triggers (migration 0008) bump it on every insert, update and
+    delete of initiatives (except their hit counts), their sectors, provinces,
+    partnerships and links, and of sectors, provinces and institutions —
+    whatever wrote them: admin, import, fixtures, raw SQL. Cached pages are
+    keyed by it (page_cache.py), so a change shows on the next request.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.number)

@@ -1,12 +1,17 @@
 from django.urls import path
 
 from . import views
+from .page_cache import cached_page
 
 app_name = "initiatives"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("initiatives/", views.InitiativeListView.as_view(), name="initiative_list"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path(
+        "initiatives/",
+        cached_page(views.InitiativeListView.as_view()),
+        name="initiative_list",
+    ),
     path(
         "initiatives/export.csv",
         views.initiative_export_csv,
@@ -22,10 +27,14 @@ urlpatterns = [
         views.InitiativeDetailView.as_view(),
         name="initiative_detail",
     ),
-    path("institutions/", views.InstitutionListView.as_view(), name="institution_list"),
+    path(
+        "institutions/",
+        cached_page(views.InstitutionListView.as_view()),
+        name="institution_list",
+    ),
     path(
         "institutions/<slug:slug>/",
-        views.InstitutionDetailView.as_view(),
+        cached_page(views.InstitutionDetailView.as_view()),
         name="institution_detail",
     ),
 ]

@@ -1,13 +1,18 @@
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import hits, text
+from . import hits, page_cache, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .resources import export_filename, export_stream
@@ -215,12 +220,35 @@ class InitiativeDetailView(DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if hits.record_hit(request, self.object):
-            # Show the count with this visitor's own read in it.
-            self.object.hit_count += 1
-        context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        # The page is rendered once per content version and kept in the cache
+        # (page_cache.py); only the read count is put in on every request.
+        cacheable = page_cache.is_cacheable(request)
+        entry, hit_count = None, None
+        if cacheable:
+            key = page_cache.cache_key(request, page_cache.content_version(), "read")
+            entry = cache.get(key)
+        if entry is None:
+            self.object = self.get_object()
+            response = self.render_to_response(
+                self.get_context_data(object=self.object)
+            ).render()
+            entry = (
+                self.object.pk,
+                response.content.decode(),
+                response["Content-Type"],
+            )
+            hit_count = self.object.hit_count
+            if cacheable:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        pk, content, content_type = entry
+        read = SimpleNamespace(pk=pk, is_published=True, hit_count=hit_count)
+        count = render_to_string(
+            "includes/read_count.html", {"hit_count": hits.read_count(request, read)}
+        )
+        return HttpResponse(
+            content.replace(page_cache.READ_COUNT_MARKER, count, 1),
+            content_type=content_type,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

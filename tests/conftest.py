@@ -11,6 +11,20 @@ def _fast_test_settings(settings):
         },
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read response.context, which a cached page has not; test_page_cache.py
+    # turns the cache on and checks it.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Each test's database starts from the same content version: pages cached
+    # by an earlier test must not answer for this one.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

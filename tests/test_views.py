@@ -551,24 +551,26 @@ def add_initiatives(total):
 
 
 QUERY_COUNTED_PAGES = [
-    # figures (4), most read, latest, sectors, provinces
-    ("/", 8),
-    # count, page, sectors, provinces, partners, 4 facets
-    ("/initiatives/", 9),
+    # Every page first reads the content version its cached copy is keyed by.
+    # version, figures (4), most read, latest, sectors, provinces
+    ("/", 9),
+    # version, count, page, sectors, provinces, partners, 4 facets
+    ("/initiatives/", 10),
     # the same + checking the sector, province and institution slugs
     (
         "/initiatives/?q=clusters&sector=medikal&province=ankara&province=izmir"
         "&institution=ostim&year_from=2000&status=unknown&ordering=title",
-        12,
+        13,
     ),
-    ("/en/initiatives/?ordering=-hits&page=1", 9),
-    # initiative, sectors, provinces, partners, links, related, 3 for the hit
-    (MEDICAL, 9),
-    # count, page, kinds
-    ("/institutions/", 3),
-    ("/institutions/?kind=oiz&q=zone", 3),
-    # institution, its partnerships with their initiatives
-    ("/institutions/ostim/", 2),
+    ("/en/initiatives/?ordering=-hits&page=1", 10),
+    # version, initiative, sectors, provinces, partners, links, related,
+    # 3 for the hit
+    (MEDICAL, 10),
+    # version, count, page, kinds
+    ("/institutions/", 4),
+    ("/institutions/?kind=oiz&q=zone", 4),
+    # version, institution, its partnerships with their initiatives
+    ("/institutions/ostim/", 3),
 ]
 
 

@@ -1,0 +1,108 @@
+"""Public pages come from the cache, and never show content older than the
+last change: any write bumps the content version in the same transaction."""
+
+import pytest
+from django.db.models import F
+from pytest_django.asserts import assertContains, assertNotContains
+
+from initiatives.models import ContentVersion, Initiative, Sector
+from tests.factories import InitiativeFactory, PartnershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0"
+LIST = "/initiatives/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def version():
+    return ContentVersion.objects.get(pk=1).number
+
+
+def test_a_second_view_of_the_list_costs_one_query(client, django_assert_num_queries):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi")
+    client.get(LIST)
+    with django_assert_num_queries(1):
+        response = client.get(LIST)
+    assertContains(response, "Kayseri Mobilya Kümesi")
+
+
+def test_a_title_change_shows_on_the_next_request(client):
+    initiative = InitiativeFactory(title="Eski başlık")
+    assertContains(client.get(LIST), "Eski başlık")
+    assertContains(client.get(initiative.get_absolute_url()), "Eski başlık")
+    initiative.title = "Yeni başlık"
+    initiative.save()
+    assertContains(client.get(LIST), "Yeni başlık")
+    assertContains(client.get(initiative.get_absolute_url()), "Yeni başlık")
+
+
+def test_unpublishing_with_a_bulk_update_hides_it_on_the_next_request(client):
+    initiative = InitiativeFactory(title="Gizlenecek")
+    assertContains(client.get(LIST), "Gizlenecek")
+    client.get(initiative.get_absolute_url())
+    Initiative.objects.filter(pk=initiative.pk).update(is_published=False)
+    assertNotContains(client.get(LIST), "Gizlenecek")
+    assert client.get(initiative.get_absolute_url()).status_code == 404
+
+
+def test_renaming_a_partner_institution_shows_everywhere(client):
+    partnership = PartnershipFactory(institution__name="Eski Oda")
+    url = partnership.initiative.get_absolute_url()
+    assertContains(client.get(url), "Eski Oda")
+    institution = partnership.institution
+    institution.name = "Yeni Oda"
+    institution.save()
+    assertContains(client.get(url), "Yeni Oda")
+
+
+def test_a_new_sector_link_shows_on_the_list(client):
+    initiative = InitiativeFactory()
+    client.get(LIST)
+    initiative.sectors.add(Sector.objects.create(name="Yazılım"))
+    assertContains(client.get(LIST), "Yazılım")
+
+
+def test_hits_do_not_change_the_content_version(client):
+    initiative = InitiativeFactory()
+    before = version()
+    client.get(initiative.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    Initiative.objects.filter(pk=initiative.pk).update(hit_count=F("hit_count") + 5)
+    assert version() == before
+
+
+def test_the_cached_initiative_page_shows_the_exact_count_every_time(
+    client, django_assert_num_queries
+):
+    initiative = InitiativeFactory()
+    url = initiative.get_absolute_url()
+    assertContains(client.get(url, HTTP_USER_AGENT=f"{BROWSER} 0"), "1 kez okundu")
+    for n in range(1, 4):
+        # From the cache: the version, then the hit's three statements.
+        with django_assert_num_queries(4):
+            response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} {n}")
+        assertContains(response, f"{n + 1} kez okundu")
+    # A repeat by the same visitor: not counted, the count read fresh.
+    with django_assert_num_queries(3):
+        response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} 3")
+    assertContains(response, "4 kez okundu")
+    initiative.refresh_from_db()
+    assert initiative.hit_count == 4
+
+
+def test_staff_get_a_fresh_page_with_the_edit_link(client):
+    initiative = InitiativeFactory()
+    client.get(initiative.get_absolute_url())
+    client.force_login(UserFactory(is_staff=True))
+    assertContains(client.get(initiative.get_absolute_url()), "/admin/initiatives/")
+
+
+def test_a_cached_page_sets_no_cookie(client):
+    client.get(LIST)
+    response = client.get(LIST)
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
