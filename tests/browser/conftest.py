@@ -146,7 +146,10 @@ class ConsoleProblems(list):
     def attach(self, page):
         page.on(
             "console",
-            lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"),
+            lambda msg: (
+                msg.type == "error"
+                and self.append(f"console: {msg.text} ({msg.location.get('url')})")
+            ),
         )
         page.on("pageerror", lambda exc: self.append(f"pageerror: {exc}"))
         page.on(
