@@ -414,4 +414,10 @@ def page_not_found(request, exception):
 def server_error(request):
     # Rendered without the request's context processors or any query: the
     # database may be what failed (Django's own handler does the same).
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    except Exception:  # noqa: BLE001 - the error page must never fail in turn
+        return HttpResponseServerError(
+            "Server error. Please try again later.\n",
+            content_type="text/plain; charset=utf-8",
+        )
