@@ -1,0 +1,159 @@
+"""An editor adds an initiative in the admin, sees it on the site, unpublishes
+it, and changes the registry by importing a Turkish Excel CSV (issue 5,
+point 4)."""
+
+import re
+
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from initiatives.models import Initiative
+from tests.browser.conftest import USER_AGENT, visit
+from tests.factories import UserFactory
+
+PASSWORD = "correct horse battery staple"
+TITLE = "Ege Mobilya Kümelenmesi"
+
+
+def log_in(page, base_url):
+    user = UserFactory(username="editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    visit(page, base_url + "/admin/login/?next=/admin/")
+    page.locator("#id_username").fill("editor")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    expect(page.locator("#user-tools")).to_contain_text("editor")
+
+
+def choose(page, select_id, search, option):
+    """Pick ``option`` in a select2 autocomplete by typing ``search``."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=option).first.click()
+    expect(page.locator(f"#{select_id} + .select2")).to_contain_text(option)
+
+
+def test_an_editor_adds_an_initiative_sees_it_and_unpublishes_it(
+    site, page, browser, problems
+):
+    log_in(page, site.url)
+    page.goto(site.url + "/admin/initiatives/initiative/add/")
+    page.locator("#id_title").press_sequentially(TITLE)
+    # The slug fills itself from the title (the admin's prepopulate script).
+    expect(page.locator("#id_slug")).to_have_value("ege-mobilya-kumelenmesi")
+    page.locator("#id_summary").fill("Mobilya üreticileri ve tasarımcılar.")
+    page.locator("#id_start_year").fill("2019")
+    page.locator("#id_status").select_option("active")
+    choose(page, "id_provinces", "izmir", "İzmir")
+
+    # Two partners, each found through the autocomplete.
+    choose(page, "id_partnerships-0-institution", "kosgeb", "KOSGEB")
+    page.locator("#id_partnerships-0-role").select_option("lead")
+    page.locator("#partnerships-group .add-row a").click()
+    choose(page, "id_partnerships-1-institution", "ostim", "OSTİM")
+    page.locator("#id_partnerships-1-role").select_option("partner")
+    # A link in its inline.
+    page.locator("#id_links-0-url").fill("https://example.org/ege-mobilya")
+    page.locator("#id_links-0-title").fill("Kümenin sitesi")
+
+    page.locator("[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    initiative = Initiative.objects.get(slug="ege-mobilya-kumelenmesi")
+    assert sorted(p.institution.acronym for p in initiative.partnerships.all()) == [
+        "KOSGEB",
+        "OSTİM",
+    ]
+
+    # "View on site" shows it to the public.
+    page.locator("a.viewsitelink").click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".partners")).to_contain_text("KOSGEB")
+    expect(page.locator(".partners")).to_contain_text("OSTİM")
+    expect(page.locator(".links a")).to_have_attribute(
+        "href", "https://example.org/ege-mobilya"
+    )
+    public_url = page.url
+    visitor = browser.new_context(user_agent=USER_AGENT)
+    try:
+        visitor_page = visitor.new_page()
+        visit(visitor_page, public_url)
+        expect(visitor_page.locator("h1")).to_have_text(TITLE)
+
+        # Unpublish: the page is gone for the public.
+        page.go_back()
+        page.locator("#id_is_published").uncheck()
+        page.locator("[name=_continue]").click()
+        expect(page.locator(".messagelist .success")).to_be_visible()
+        visit(visitor_page, public_url, status=404)
+        visit(visitor_page, site.url + "/initiatives/?q=ege+mobilya")
+        expect(visitor_page.locator(".empty-state")).to_be_visible()
+    finally:
+        visitor.close()
+    assert [p for p in problems if public_url not in p] == []
+
+
+def excel_csv(rows):
+    """Rows as Turkish Excel saves them: semicolons, CRLF, Windows-1254."""
+    return "".join(";".join(row) + "\r\n" for row in rows).encode("cp1254")
+
+
+def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
+    site, page, problems
+):
+    log_in(page, site.url)
+    data = excel_csv(
+        [
+            ["slug", "title", "status", "sectors", "provinces"],
+            [
+                "medical-industry-clusters",
+                "Ankara Medikal Sanayi Kümelenmesi",
+                "active",
+                "Medikal ve sağlık",
+                "Ankara",
+            ],
+            [
+                "sanliurfa-tekstil-kumesi",
+                "Şanlıurfa Tekstil Kümesi",
+                "planned",
+                "Hazır giyim",
+                "Şanlıurfa | Elazığ",
+            ],
+        ]
+    )
+    assert "Ş".encode("cp1254") in data  # one byte, not UTF-8's two
+
+    page.goto(site.url + "/admin/initiatives/initiative/import/")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "girisimler.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.locator("input[type=submit]").click()
+
+    # The preview: one new row, one changed, with the changed field; nothing
+    # written yet.
+    summary = page.locator(".import-summary")
+    expect(summary).to_contain_text(re.compile(r"\b1\b.*\b1\b.*\b0\b"))
+    rows = page.locator("#import-changes tbody tr")
+    expect(rows).to_have_count(2)
+    changed = rows.filter(has_text="medical-industry-clusters")
+    expect(changed).to_contain_text("Ankara Medikal Sanayi Kümelenmesi")
+    expect(changed.locator("del", has_text="Medical Industry Clusters")).to_be_visible()
+    expect(changed.locator("ins", has_text="active")).to_be_visible()
+    expect(rows.filter(has_text="sanliurfa-tekstil-kumesi")).to_contain_text(
+        "Şanlıurfa"
+    )
+    assert not Initiative.objects.filter(slug="sanliurfa-tekstil-kumesi").exists()
+
+    page.locator("input[name=confirm]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Initiative.objects.get(slug="sanliurfa-tekstil-kumesi").is_published
+
+    # The public list shows the change.
+    visit(page, site.url + "/initiatives/?province=sanliurfa")
+    expect(page.locator(".result-list")).to_contain_text("Şanlıurfa Tekstil Kümesi")
+    visit(page, site.url + "/initiatives/?q=medikal+sanayi")
+    expect(page.locator(".result-list")).to_contain_text(
+        "Ankara Medikal Sanayi Kümelenmesi"
+    )
+    visit(page, site.url + "/initiatives/")
+    expect(page.locator(".results__count")).to_have_text("19 girişim")
+    assert problems == []
