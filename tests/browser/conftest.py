@@ -142,8 +142,19 @@ def page(page):
     return page
 
 
+# Chromium logs a refused script or style as a console error too; this also
+# catches violations that a browser only reports through the event.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
 class ConsoleProblems(list):
     def attach(self, page):
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on(
             "console",
             lambda msg: (
