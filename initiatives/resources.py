@@ -1176,36 +1176,60 @@ def _prep(field, value):
     return field.get_db_prep_save(value, connection)
 
 
+def _rows_per_statement(width):
+    # Few statements (each fires the statement triggers once and is one round
+    # trip), under SQLite's 32,766 parameters per statement.
+    return max(1, min(500, 30_000 // width))
+
+
+def _placeholder(field):
+    if connection.vendor == "postgresql":
+        # VALUES lists need their types spelled out on PostgreSQL.
+        return f"CAST(%s AS {field.db_type(connection)})"
+    return "%s"
+
+
 def _update_rows(model, instances, fields):
-    """One UPDATE per row, sent in batches (executemany): no CASE expressions."""
+    """UPDATE ... FROM (VALUES ...): a few hundred rows per statement."""
     qn = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in fields]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        qn(model._meta.db_table),
-        ", ".join(f"{qn(f.column)} = %s" for f in fields),
-        qn(model._meta.pk.column),
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in fields)]
+    table = qn(model._meta.db_table)
+    row = "(" + ", ".join(_placeholder(f) for f in fields) + ")"
+    assignments = ", ".join(
+        f"{qn(f.column)} = v.column{n}" for n, f in enumerate(fields[1:], start=2)
     )
-    params = [
-        [_prep(f, getattr(obj, f.attname)) for f in fields] + [obj.pk]
-        for obj in instances
-    ]
+    size = _rows_per_statement(len(fields))
     with connection.cursor() as cursor:
-        for start in range(0, len(params), 2000):
-            cursor.executemany(sql, params[start : start + 2000])
+        for start in range(0, len(instances), size):
+            chunk = instances[start : start + size]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES "
+                + ", ".join([row] * len(chunk))
+                + f") AS v WHERE {table}.{qn(fields[0].column)} = v.column1",
+                [_prep(f, getattr(obj, f.attname)) for obj in chunk for f in fields],
+            )
 
 
 def _insert_rows(model, fields, rows):
+    """Multi-row INSERTs, a few hundred rows per statement."""
     qn = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in fields]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(model._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     )
-    params = [[_prep(f, v) for f, v in zip(fields, row, strict=True)] for row in rows]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = _rows_per_statement(len(fields))
     with connection.cursor() as cursor:
-        for start in range(0, len(params), 2000):
-            cursor.executemany(sql, params[start : start + 2000])
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                head + ", ".join([row] * len(chunk)),
+                [
+                    _prep(f, v)
+                    for values in chunk
+                    for f, v in zip(fields, values, strict=True)
+                ],
+            )
 
 
 def _delete_rows(model, initiative_ids):
