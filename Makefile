@@ -45,7 +45,7 @@ serve: install ## Production settings under gunicorn on SQLite, http://127.0.0.1
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seed
 	$(MANAGE) collectstatic --no-input --verbosity 0
-	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} $(BIN)/gunicorn -c gunicorn.conf.py clusters_site.wsgi
+	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} $(BIN)/gunicorn -c gunicorn.conf.py clusters_site.wsgi
 
 lint: install-dev ## ruff check and format check
 	$(BIN)/ruff check .

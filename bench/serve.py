@@ -57,6 +57,7 @@ def server_env(database_url, out):
         DJANGO_SECRET_KEY="bench-only-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_COOKIES="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_TRUSTED_PROXIES="127.0.0.1",
         DJANGO_BENCH_CEILING="1",
         DJANGO_STATIC_ROOT=str(out / "static"),

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers from anyone but a configured proxy are dropped
+    # before SecurityMiddleware (HTTPS) or the hit counter (address) read them.
+    "initiatives.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, so static files skip everything below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -272,17 +275,30 @@ CONTENT_SECURITY_POLICY = {
 }
 
 if not DEBUG:
-    # Production: cookies only over HTTPS (set DJANGO_SECURE_COOKIES=0 to
-    # run the production settings over plain HTTP on a laptop).
+    # Production is HTTPS only (`manage.py check --deploy` passes with no
+    # variable but the secret set). To try the production settings over plain
+    # HTTP on a laptop (make serve, bench/), set DJANGO_SECURE_SSL_REDIRECT=0
+    # and DJANGO_SECURE_COOKIES=0.
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(
+        os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600))
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a commitment the operator makes by submitting the domain
+    # to the browsers' list; it is theirs to switch on.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Behind a reverse proxy: its X-Forwarded-Proto says whether the visitor used
+# HTTPS. Believed only from DJANGO_TRUSTED_PROXIES: TrustedProxyMiddleware
+# drops X-Forwarded-* headers that come from anyone else.
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

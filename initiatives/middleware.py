@@ -9,6 +9,29 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+)
+
+
+class TrustedProxyMiddleware:
+    """Believe X-Forwarded-* only from the addresses in TRUSTED_PROXIES."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("REMOTE_ADDR") not in settings.TRUSTED_PROXIES:
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """Headers Django has no setting for."""
 

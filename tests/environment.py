@@ -8,6 +8,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+# The test client speaks plain HTTP; test_security.py checks the redirect.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # One SQLite test database per pytest process, so two runs at once (a
 # developer's and an editor hook's, say) never share a file.
 os.environ.setdefault(

@@ -100,6 +100,7 @@ def test_an_unreachable_database_gives_short_503_pages(database_url, tmp_path):
         DJANGO_SECRET_KEY="x" * 50,
         DATABASE_URL=database_url,
         DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_VAR_DIR=str(ROOT / "var"),
     )
     env["DJANGO_STATIC_ROOT"] = str(tmp_path / "static")
