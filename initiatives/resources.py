@@ -1682,12 +1682,20 @@ def csv_bytes(*, headers, records):
 
 def xlsx_bytes(*, headers, records):
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(headers)
     for record in records:
-        sheet.append(record)
+        # XLSX cannot hold control characters (pasted from Word, say): they
+        # are left out rather than failing the whole export.
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                for v in record
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -285,3 +285,13 @@ def test_import_changes_are_labelled_like_form_changes(editor_client, initiative
     )
     entry = LogEntry.objects.get(object_id=str(konya.pk))
     assert entry.get_change_message() == "Changed Sectors."
+
+
+def test_editors_hold_the_import_and_export_permissions(db):
+    from django.contrib.auth.models import Group
+
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
+    for model in ("initiative", "institution", "sector"):
+        assert {f"import_{model}", f"export_{model}"} <= codenames

@@ -618,3 +618,11 @@ def test_windows_1254_cells_listing_provinces_with_semicolons(registry, delimite
         "İzmir",
         "Şanlıurfa",
     ]
+
+
+def test_xlsx_export_survives_control_characters(registry):
+    Initiative.objects.filter(pk=registry["first"].pk).update(summary="Word\x0bpaste")
+    data = export_file(file_format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    summaries = [row[3].value for row in sheet.iter_rows(min_row=2)]
+    assert "Wordpaste" in summaries
