@@ -753,11 +753,21 @@ class RegistryResource(resources.ModelResource):
         self.check_unique(parsed=parsed, existing=existing)
         for number, slug, values, errors in parsed:
             current = existing.get(slug)
-            instance = None
+            instance = change = None
             if not errors:
                 instance, canonical_new = self.build(
                     slug=slug, values=values, current=current, context=context
                 )
+                change = self.compare(
+                    number=number,
+                    slug=slug,
+                    current=current,
+                    canonical_new=canonical_new,
+                    columns=importable,
+                    context=context,
+                )
+            if change is not None and change.import_type != RowResult.IMPORT_TYPE_SKIP:
+                # Rows that change nothing are not written, so not validated.
                 try:
                     instance.full_clean(
                         exclude=self.clean_exclude(),
@@ -783,44 +793,12 @@ class RegistryResource(resources.ModelResource):
                 result.append_invalid_row(number, raw, validation)
                 result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
                 continue
-            row_result = RowResult()
-            if current is None:
-                change = RowChange(
-                    number,
-                    RowResult.IMPORT_TYPE_NEW,
-                    slug,
-                    self.title_of(canonical_new),
-                )
-                change.changes = [
-                    (c, "", self.render(c, canonical_new[c], context))
-                    for c in importable
-                    if self.render(c, canonical_new[c], context) != ""
-                ]
+            if change.import_type == RowResult.IMPORT_TYPE_NEW:
                 plan["new"].append((instance, canonical_new, change))
-            else:
-                old_instance, canonical_old = current
-                changes = [
-                    (
-                        column,
-                        self.render(column, canonical_old[column], context),
-                        self.render(column, canonical_new[column], context),
-                    )
-                    for column in importable
-                    if column != "slug"
-                    and self.comparable(column, canonical_old[column])
-                    != self.comparable(column, canonical_new[column])
-                ]
-                kind = (
-                    RowResult.IMPORT_TYPE_UPDATE
-                    if changes
-                    else RowResult.IMPORT_TYPE_SKIP
-                )
-                change = RowChange(
-                    number, kind, slug, self.title_of(canonical_new), changes
-                )
-                if changes:
-                    plan["changed"].append((instance, canonical_new, change))
+            elif change.import_type == RowResult.IMPORT_TYPE_UPDATE:
+                plan["changed"].append((instance, canonical_new, change))
             result.changes.append(change)
+            row_result = RowResult()
             row_result.import_type = change.import_type
             row_result.add_instance_info(instance)
             result.append_row_result(row_result)
@@ -828,6 +806,28 @@ class RegistryResource(resources.ModelResource):
         result.row_error_list.sort(key=lambda e: e.row)
         result.total_rows = len(table.rows)
         return plan
+
+    def compare(self, *, number, slug, current, canonical_new, columns, context):
+        """The row's RowChange: new, changed (with old and new cells) or unchanged."""
+        title = self.title_of(canonical_new)
+        if current is None:
+            cells = [(c, self.render(c, canonical_new[c], context)) for c in columns]
+            changes = [(c, "", cell) for c, cell in cells if cell != ""]
+            return RowChange(number, RowResult.IMPORT_TYPE_NEW, slug, title, changes)
+        _old_instance, canonical_old = current
+        changes = [
+            (
+                column,
+                self.render(column, canonical_old[column], context),
+                self.render(column, canonical_new[column], context),
+            )
+            for column in columns
+            if column != "slug"
+            and self.comparable(column, canonical_old[column])
+            != self.comparable(column, canonical_new[column])
+        ]
+        kind = RowResult.IMPORT_TYPE_UPDATE if changes else RowResult.IMPORT_TYPE_SKIP
+        return RowChange(number, kind, slug, title, changes)
 
     def comparable(self, column, value):
         if isinstance(value, str):
