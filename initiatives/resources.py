@@ -589,12 +589,25 @@ class RegistryResource(resources.ModelResource):
 
     # -- the library's entry point ------------------------------------------
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=True,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=True,
+        **kwargs,
+    ):
         """All-or-nothing import of a tablib ``Dataset`` (what the library passes).
 
-        ``rollback_on_validation_errors`` and ``use_transactions`` are always
-        on here: any error in any row means nothing is written.
+        The library's defaults keep the valid rows of a file with invalid ones
+        (``rollback_on_validation_errors=False``) and its admin's confirm step
+        does not pass the flag. Here every import, preview or real, is one
+        transaction that writes the whole file or nothing.
         """
+        if not (use_transactions and rollback_on_validation_errors):
+            raise ValueError("Registry imports are all or nothing.")
         if isinstance(dataset, Table):
             table = dataset
         else:
