@@ -27,10 +27,9 @@ READ_COUNT_MARKER = "<!--read-count-->"
 
 
 def content_version():
-    return (
-        ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
-        or 0
-    )
+    """The current number, or None when the row is missing (then nothing is
+    cached: without it no change could be noticed)."""
+    return ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
 
 
 def is_cacheable(request):
@@ -56,9 +55,10 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_cacheable(request):
+        version = content_version() if is_cacheable(request) else None
+        if version is None:
             return view(request, *args, **kwargs)
-        key = cache_key(request, content_version())
+        key = cache_key(request, version)
         entry = cache.get(key)
         if entry is not None:
             return stored_response(entry)

@@ -222,10 +222,13 @@ class InitiativeDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         # The page is rendered once per content version and kept in the cache
         # (page_cache.py); only the read count is put in on every request.
-        cacheable = page_cache.is_cacheable(request)
+        version = (
+            page_cache.content_version() if page_cache.is_cacheable(request) else None
+        )
+        cacheable = version is not None
         entry, hit_count = None, None
         if cacheable:
-            key = page_cache.cache_key(request, page_cache.content_version(), "read")
+            key = page_cache.cache_key(request, version, "read")
             entry = cache.get(key)
         if entry is None:
             self.object = self.get_object()

@@ -1,9 +1,12 @@
 """Faults the registry survives without losing anything (SQLite and PostgreSQL)."""
 
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,10 +15,13 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from initiatives.models import Initiative
+from initiatives.resources import import_file
 from tests.factories import InitiativeFactory
 from tests.test_admin import initiative_form
 
 ROOT = Path(__file__).resolve().parent.parent
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0"
 
 
 @contextmanager
@@ -53,7 +59,7 @@ def write_lock_held_elsewhere():
             other.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_admin_save_during_a_held_write_lock_says_try_again_and_changes_nothing(
     editor_client,
 ):
@@ -124,3 +130,90 @@ def test_an_unreachable_database_gives_short_503_pages(database_url, tmp_path):
         "/initiatives/ 503 False True",
         "/admin/login/ 503 False True",
     ], result.stderr[-2000:]
+
+
+@contextmanager
+def initiative_row_locked_elsewhere(initiative):
+    """Another connection holds the write lock the hit counter needs."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        with write_lock_held_elsewhere():
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    other = psycopg.connect(
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"],
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"],
+        dbname=settings_dict["NAME"],
+    )
+    other.execute(
+        "SELECT 1 FROM initiatives_initiative WHERE id = %s FOR UPDATE", [initiative.pk]
+    )
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_public_page_renders_while_the_write_lock_is_held(client, caplog):
+    initiative = InitiativeFactory(title="Kilitli günün girişimi")
+    with (
+        initiative_row_locked_elsewhere(initiative),
+        caplog.at_level(logging.WARNING, logger="initiatives.hits"),
+    ):
+        response = client.get(initiative.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    assert response.status_code == 200
+    assert "Kilitli günün girişimi" in response.content.decode()
+    assert "not counted" in caplog.text
+    initiative.refresh_from_db()
+    assert initiative.hit_count == 0
+    # The lock gone, the next visitor counts.
+    client.get(initiative.get_absolute_url(), HTTP_USER_AGENT=BROWSER + " 2")
+    initiative.refresh_from_db()
+    assert initiative.hit_count == 1
+
+
+def import_rows(count):
+    header = "slug;title;start_year;provinces;sectors\r\n"
+    rows = "".join(
+        f"es-zamanli-{n};Eş zamanlı girişim {n};2015;İzmir;\r\n" for n in range(count)
+    )
+    return (header + rows).encode("cp1254")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_hits_and_a_1000_row_import_at_the_same_time_lose_nothing(live_server):
+    initiative = InitiativeFactory()
+    url = live_server.url + initiative.get_absolute_url()
+    visitors = 8 * 25
+    statuses, results = [], []
+
+    def visit(thread):
+        for n in range(visitors // 8):
+            request = urllib.request.Request(
+                url, headers={"User-Agent": f"{BROWSER} {thread}-{n}"}
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:
+                statuses.append(response.status)
+
+    def run_import():
+        results.append(import_file(data=import_rows(1000), file_name="rows.csv"))
+        connection.close()
+
+    threads = [threading.Thread(target=run_import)]
+    threads += [threading.Thread(target=visit, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200] * visitors
+    initiative.refresh_from_db()
+    assert initiative.hit_count == visitors
+    assert not results[0].has_errors(), results[0].report_lines()[-5:]
+    assert Initiative.objects.filter(slug__startswith="es-zamanli-").count() == 1000

@@ -292,7 +292,7 @@ THREADS = 16
 VISITORS_PER_THREAD = 25
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_visitors_are_counted_exactly(live_server):
     initiative = InitiativeFactory(title="Kalabalık küme")
     url = live_server.url + page(initiative)
