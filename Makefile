@@ -82,5 +82,12 @@ test: lint check test-sqlite ## Everything: lint, checks, tests on SQLite, then 
 		echo "No PostgreSQL at 127.0.0.1:5432: PostgreSQL run skipped"; \
 	fi
 
+screenshots: install-dev browser ## PNGs of home, list, initiative, admin import preview (desktop, phone) in screenshots/; README copies in docs/
+	$(BIN)/pytest tests/browser/screenshots.py -q -p no:cacheprovider
+	mkdir -p docs
+	cp screenshots/list-desktop.png docs/list.png
+	cp screenshots/initiative-desktop.png docs/initiative.png
+	@echo "Screenshots in screenshots/; docs/list.png and docs/initiative.png updated"
+
 clean: ## Remove the virtualenv, collected static files and caches (keeps var/)
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
