@@ -125,6 +125,12 @@ def snapshots(django_db_setup, django_db_blocker):
     yield migrated, seeded
     with django_db_blocker.unblock():
         restore(migrated)
+    # Playwright's sync API leaves this thread in another context, where
+    # Django's connection objects are new ones that lack the migrated data
+    # the test database was created with; serialized_rollback in the tests
+    # that run later would silently restore nothing.
+    if not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = migrated
 
 
 @pytest.fixture

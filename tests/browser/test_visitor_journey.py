@@ -3,6 +3,7 @@ its partner, and switches language (issue 5, point 2)."""
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative
@@ -101,9 +102,12 @@ def test_switching_to_turkish_shows_turkish_labels_and_number_formats(
     assert problems == []
 
 
+@pytest.mark.parametrize("cache_seconds", [0, 300], ids=["uncached", "page-cache"])
 def test_the_read_count_goes_up_once_for_a_visitor_and_not_on_reload(
-    site, page, problems
+    site, page, problems, settings, cache_seconds
 ):
+    # With the page cache on, the count is still this visitor's own read.
+    settings.PAGE_CACHE_SECONDS = cache_seconds
     initiative = Initiative.objects.get(slug="medical-industry-clusters")
     before = initiative.hit_count
     url = site.url + initiative.get_absolute_url()
