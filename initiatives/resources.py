@@ -1262,6 +1262,13 @@ def _delete_rows(model, initiative_ids):
             )
 
 
+def _find_or_none(context, name):
+    try:
+        return _find(context.institutions, context.institution_names, name, "")
+    except ValidationError:
+        return None
+
+
 class InitiativeResource(RegistryResource):
     """Initiatives with their sectors, provinces, partners and links."""
 
@@ -1471,7 +1478,20 @@ class InitiativeResource(RegistryResource):
                     _("institution"),
                 )
             except ValidationError as error:
-                problems.extend(error.messages)
+                if match and name == item and _find_or_none(context, match["name"]):
+                    # "KOSGEB (sponsor)": the institution is known, the role not.
+                    problems.append(
+                        _(
+                            "“%(item)s”: unknown role “%(role)s”; the roles are: %(roles)s."
+                        )
+                        % {
+                            "item": item,
+                            "role": match["role"],
+                            "roles": ", ".join(Partnership.Role.values),
+                        }
+                    )
+                else:
+                    problems.extend(error.messages)
                 continue
             if (pk, role) in partners:
                 problems.append(_("“%(item)s” is listed twice.") % {"item": item})

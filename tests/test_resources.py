@@ -626,3 +626,9 @@ def test_xlsx_export_survives_control_characters(registry):
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     summaries = [row[3].value for row in sheet.iter_rows(min_row=2)]
     assert "Wordpaste" in summaries
+
+
+def test_a_known_institution_with_an_unknown_role_says_so(registry):
+    result = import_file(data=write_csv([new_row(1, partners="KOSGEB (sponsor)")]))
+    assert errors_of(result) == [(2, "partners")]
+    assert "unknown role “sponsor”" in result.row_error_list[0].message
