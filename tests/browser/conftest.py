@@ -159,20 +159,33 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 class ConsoleProblems(list):
+    """What went wrong in the page's scripts, as readable lines."""
+
     def attach(self, page):
+        self.documents = set()
         page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on(
-            "console",
-            lambda msg: (
-                msg.type == "error"
-                and self.append(f"console: {msg.text} ({msg.location.get('url')})")
+            "request",
+            lambda request: (
+                request.is_navigation_request() and self.documents.add(request.url)
             ),
         )
+        page.on("console", self.console)
         page.on("pageerror", lambda exc: self.append(f"pageerror: {exc}"))
         page.on(
             "dialog",
             lambda dialog: (self.append(f"dialog: {dialog.message}"), dialog.dismiss()),
         )
+
+    def console(self, message):
+        if message.type != "error":
+            return
+        url = message.location.get("url", "")
+        if message.text.startswith("Failed to load resource") and url in self.documents:
+            # The status of a page itself (a 404 page, say): visit() checks
+            # it. A missing script, style or image is a problem.
+            return
+        self.append(f"console: {message.text} ({url})")
 
 
 @pytest.fixture
@@ -181,6 +194,17 @@ def problems(page):
     found = ConsoleProblems()
     found.attach(page)
     return found
+
+
+@pytest.fixture(autouse=True)
+def _no_script_problems(request):
+    """Every browser test: no script error, CSP violation or dialog at all."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    found = request.getfixturevalue("problems")
+    yield
+    assert list(found) == [], "\n".join(found)
 
 
 def visit(page, url, *, status=200):
