@@ -4,6 +4,7 @@ point 4)."""
 
 import re
 
+import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
@@ -12,6 +13,15 @@ from tests.browser.conftest import USER_AGENT, visit
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    # As in production: what the public saw before a change is cached, and
+    # must not be what they see after it.
+    settings.PAGE_CACHE_SECONDS = 300
+
+
 TITLE = "Ege Mobilya Kümelenmesi"
 
 
@@ -98,7 +108,7 @@ def excel_csv(rows):
 
 
 def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
-    site, page, problems
+    site, page, browser, problems
 ):
     log_in(page, site.url)
     data = excel_csv(
@@ -121,6 +131,14 @@ def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
         ]
     )
     assert "Ş".encode("cp1254") in data  # one byte, not UTF-8's two
+
+    # The public list before the import (and so in the page cache).
+    visitor = browser.new_context(user_agent=USER_AGENT)
+    public = visitor.new_page()
+    visit(public, site.url + "/initiatives/?province=sanliurfa")
+    expect(public.locator(".result-list")).not_to_contain_text("Tekstil")
+    visit(public, site.url + "/initiatives/")
+    expect(public.locator(".results__count")).to_have_text("18 girişim")
 
     page.goto(site.url + "/admin/initiatives/initiative/import/")
     page.locator("input[type=file]").set_input_files(
@@ -148,12 +166,13 @@ def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
     assert Initiative.objects.get(slug="sanliurfa-tekstil-kumesi").is_published
 
     # The public list shows the change.
-    visit(page, site.url + "/initiatives/?province=sanliurfa")
-    expect(page.locator(".result-list")).to_contain_text("Şanlıurfa Tekstil Kümesi")
-    visit(page, site.url + "/initiatives/?q=medikal+sanayi")
-    expect(page.locator(".result-list")).to_contain_text(
+    visit(public, site.url + "/initiatives/?province=sanliurfa")
+    expect(public.locator(".result-list")).to_contain_text("Şanlıurfa Tekstil Kümesi")
+    visit(public, site.url + "/initiatives/?q=medikal+sanayi")
+    expect(public.locator(".result-list")).to_contain_text(
         "Ankara Medikal Sanayi Kümelenmesi"
     )
-    visit(page, site.url + "/initiatives/")
-    expect(page.locator(".results__count")).to_have_text("19 girişim")
+    visit(public, site.url + "/initiatives/")
+    expect(public.locator(".results__count")).to_have_text("19 girişim")
+    visitor.close()
     assert problems == []
