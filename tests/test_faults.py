@@ -24,6 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0"
 
 
+def another_postgresql_connection():
+    """A second connection to the test database, as another app server has."""
+    settings_dict = connection.settings_dict
+    return psycopg.connect(
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"],
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"],
+        dbname=settings_dict["NAME"],
+    )
+
+
 @contextmanager
 def write_lock_held_elsewhere():
     """Another connection holds the write lock on the initiatives table."""
@@ -44,13 +56,7 @@ def write_lock_held_elsewhere():
     else:
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '300ms'")
-        other = psycopg.connect(
-            host=settings_dict["HOST"],
-            port=settings_dict["PORT"],
-            user=settings_dict["USER"],
-            password=settings_dict["PASSWORD"],
-            dbname=settings_dict["NAME"],
-        )
+        other = another_postgresql_connection()
         other.execute("LOCK TABLE initiatives_initiative IN ACCESS EXCLUSIVE MODE")
         try:
             yield
@@ -135,20 +141,13 @@ def test_an_unreachable_database_gives_short_503_pages(database_url, tmp_path):
 @contextmanager
 def initiative_row_locked_elsewhere(initiative):
     """Another connection holds the write lock the hit counter needs."""
-    settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
         with write_lock_held_elsewhere():
             yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout = '300ms'")
-    other = psycopg.connect(
-        host=settings_dict["HOST"],
-        port=settings_dict["PORT"],
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"],
-        dbname=settings_dict["NAME"],
-    )
+    other = another_postgresql_connection()
     other.execute(
         "SELECT 1 FROM initiatives_initiative WHERE id = %s FOR UPDATE", [initiative.pk]
     )
