@@ -300,7 +300,12 @@ def bench_one(kind, size, args, out):
         _, home = get("/")
         css = re.search(r'href="(/static/css/[^"]+\.css)"', home).group(1)
         _, listing = get("/initiatives/?ordering=-hits")
-        slug = re.search(r'href="/initiatives/([^/"?]+)/"', listing).group(1)
+        slugs = list(
+            dict.fromkeys(re.findall(r'href="/initiatives/([^/"?]+)/"', listing))
+        )
+        # The exactness check counts on another initiative than the timed run,
+        # whose requests an overloaded server may still be finishing.
+        slug, exact_slug = slugs[0], slugs[1]
         search = "/initiatives/?q=izmir&sector=makine&ordering=title"
         targets = [
             ("ceiling (bare view)", "/bench/ceiling", False),
@@ -332,7 +337,7 @@ def bench_one(kind, size, args, out):
                 results[name] = run_python_load(
                     path, args.duration, args.connections, visitors
                 )
-        exact = exact_hits(env, slug, args.exact_visitors, args.connections)
+        exact = exact_hits(env, exact_slug, args.exact_visitors, args.connections)
     finally:
         stop_server(proc)
     queries = queries_per_page(
