@@ -364,6 +364,10 @@ class Initiative(models.Model):
             models.Index(
                 fields=["is_published", "-date_added"], name="initiative_pub_added"
             ),
+            # The list's default order (official number, then title).
+            models.Index(
+                fields=["number", "title_sort_key", "id"], name="initiative_list_order"
+            ),
         ]
 
     def __str__(self):
