@@ -235,6 +235,11 @@ def _read_csv(data):
         )
     except csv.Error as error:
         raise _unreadable(str(error) + ".") from None
+    return _table(records)
+
+
+def _table(records):
+    """The first record is the header; rows keep their spreadsheet numbers."""
     if not records:
         raise ImportFileError(_("The file is empty."))
     rows = [(index + 2, record) for index, record in enumerate(records[1:])]
@@ -261,10 +266,7 @@ def _read_xlsx(data):
             records.append(cells)
     finally:
         book.close()
-    if not records:
-        raise ImportFileError(_("The file is empty."))
-    rows = [(index + 2, record) for index, record in enumerate(records[1:])]
-    return Table(headers=records[0], rows=rows)
+    return _table(records)
 
 
 def _read_json(data):
