@@ -204,26 +204,23 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_sector(self, queryset, name, value):
-        if not value:  # an empty selection arrives as an empty QuerySet
-            return queryset
-        # A subquery, not a join: an initiative in two chosen sectors is
+    @staticmethod
+    def _linked_to_any(queryset, through, field, chosen):
+        # A subquery, not a join: an initiative linked to two chosen values is
         # listed once, and the facet GROUP BYs stay exact.
-        through = Initiative.sectors.through.objects
-        return queryset.filter(
-            pk__in=through.filter(sector__in=[s.pk for s in value]).values(
-                "initiative_id"
-            )
+        if not chosen:  # an empty selection arrives as an empty QuerySet
+            return queryset
+        linked = through.objects.filter(**{f"{field}__in": [c.pk for c in chosen]})
+        return queryset.filter(pk__in=linked.values("initiative_id"))
+
+    def filter_sector(self, queryset, name, value):
+        return self._linked_to_any(
+            queryset, Initiative.sectors.through, "sector", value
         )
 
     def filter_province(self, queryset, name, value):
-        if not value:  # an empty selection arrives as an empty QuerySet
-            return queryset
-        through = Initiative.provinces.through.objects
-        return queryset.filter(
-            pk__in=through.filter(province__in=[p.pk for p in value]).values(
-                "initiative_id"
-            )
+        return self._linked_to_any(
+            queryset, Initiative.provinces.through, "province", value
         )
 
     def filter_institution(self, queryset, name, value):

@@ -558,6 +558,15 @@ class RegistryResource(resources.ModelResource):
     def get_user_visible_fields(self):
         return [self.fields[name] for name in self.column_names()]
 
+    def load_existing(self, *, slugs, context):
+        """``load_canonical`` of the rows with these slugs, a chunk at a time."""
+        existing = {}
+        for start in range(0, len(slugs), CHUNK):
+            existing.update(
+                self.load_canonical(slugs=slugs[start : start + CHUNK], context=context)
+            )
+        return existing
+
     # -- export -----------------------------------------------------------
 
     def export(self, queryset=None, **kwargs):
@@ -928,14 +937,6 @@ class _NameSlugResource(RegistryResource):
                 {c: getattr(obj, c) or "" for c in self.column_names()},
             )
         return out
-
-    def load_existing(self, *, slugs, context):
-        existing = {}
-        for start in range(0, len(slugs), CHUNK):
-            existing.update(
-                self.load_canonical(slugs=slugs[start : start + CHUNK], context=context)
-            )
-        return existing
 
     def check_unique(self, *, parsed, existing):
         model = self._meta.model
@@ -1377,14 +1378,6 @@ class InitiativeResource(RegistryResource):
             canonical["links"] = tuple(links[obj.pk])
             out[obj.slug] = (obj, canonical)
         return out
-
-    def load_existing(self, *, slugs, context):
-        existing = {}
-        for start in range(0, len(slugs), CHUNK):
-            existing.update(
-                self.load_canonical(slugs=slugs[start : start + CHUNK], context=context)
-            )
-        return existing
 
     def render(self, column, value, context, native=False):
         if column == "sectors":
