@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin: its TranslationAdmin and its loaddata (modeltranslation docs).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -183,6 +186,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "tr"
 LANGUAGES = [("tr", _("Turkish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content in two languages (PRODUCT.md): django-modeltranslation gives each
+# translated field a column per language (title_tr, title_en; initiatives/
+# translation.py). A field empty in the page's language reads the other's.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "tr"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("tr", "en")}
+# The admin makes a new slug from the Turkish title, whatever its language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "tr"
+
+
+def _localized_verbose_name(verbose_name, language):
+    # "başlık (İngilizce)" / "title (English)" in the admin, not "başlık [en]".
+    return format_lazy("{} ({})", verbose_name, dict(LANGUAGES)[language])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _localized_verbose_name
 # Turkish dates as 26.05.2013 (Django's tr format spells the month out).
 FORMAT_MODULE_PATH = ["clusters_site.formats"]
 USE_I18N = True

@@ -1,13 +1,75 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from . import text
 from .admin_import import RegistryImportExportAdmin
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .resources import InitiativeResource, InstitutionResource, SectorResource
+from .translation import missing_translation
+
+TRANSLATED_MODELS = (Initiative, Institution, Sector)
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Records with a text in one language and none in the other."""
+
+    title = _("translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("tr", _("missing Turkish")), ("en", _("missing English"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {code for code, _name in settings.LANGUAGES}:
+            return queryset.filter(missing_translation(queryset.model, self.value()))
+        return queryset
+
+
+def missing_translation_counts():
+    """[{model, language, count, url}] for the admin index, one query per model."""
+    rows = []
+    languages = dict(settings.LANGUAGES)
+    for model in TRANSLATED_MODELS:
+        counts = model.objects.aggregate(
+            **{
+                code: Count("pk", filter=missing_translation(model, code))
+                for code in languages
+            }
+        )
+        changelist = reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        )
+        rows += [
+            {
+                "model": model._meta.verbose_name_plural,
+                "language": languages[code],
+                "count": counts[code],
+                "url": f"{changelist}?{MissingTranslationFilter.parameter_name}={code}",
+            }
+            for code in languages
+            if counts[code]
+        ]
+    return rows
+
+
+class BothLanguagesAdmin(TranslationAdmin):
+    """Each translated field once per language (title [tr], title [en]).
+
+    None of them is required on its own, as modeltranslation would make the
+    Turkish one: the model asks for a title (name) in at least one language.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and hasattr(db_field, "translated_field"):
+            field.required = False
+        return field
 
 
 class FoldedSearchMixin:
@@ -28,10 +90,12 @@ class FoldedSearchMixin:
 
 
 @admin.register(Sector)
-class SectorAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
+class SectorAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
     resource_classes = [SectorResource]
-    list_display = ("name", "name_en", "slug", "initiative_count")
-    search_fields = ("name", "name_en", "slug")
+    folded_search_field = "search_text"
+    list_display = ("name_tr", "name_en", "slug", "initiative_count")
+    list_filter = (MissingTranslationFilter,)
+    search_fields = ("name", "slug", "keywords")
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
@@ -63,11 +127,13 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
+class InstitutionAdmin(
+    FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin
+):
     resource_classes = [InstitutionResource]
     folded_search_field = "search_text"
-    list_display = ("name", "acronym", "kind", "country", "slug")
-    list_filter = ("kind", "country")
+    list_display = ("name_tr", "name_en", "acronym", "kind", "country", "slug")
+    list_filter = (MissingTranslationFilter, "kind", "country")
     search_fields = ("name", "acronym", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -86,7 +152,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
+class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
     resource_classes = [InitiativeResource]
     folded_search_field = "search_text"
     list_display = (
@@ -99,7 +165,14 @@ class InitiativeAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
         "is_published",
     )
     list_display_links = ("number", "title")
-    list_filter = ("is_published", "status", "sectors", "provinces", "start_year")
+    list_filter = (
+        "is_published",
+        MissingTranslationFilter,
+        "status",
+        "sectors",
+        "provinces",
+        "start_year",
+    )
     search_fields = ("title", "slug", "summary")
     autocomplete_fields = ("sectors", "provinces")
     prepopulated_fields = {"slug": ("title",)}
@@ -135,7 +208,7 @@ class InitiativeAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
 
     @admin.display(description=_("sectors"))
     def sector_list(self, obj):
-        return ", ".join(sector.name for sector in obj.sectors.all())
+        return ", ".join(str(sector) for sector in obj.sectors.all())
 
     @admin.display(description=_("provinces"))
     def province_list(self, obj):

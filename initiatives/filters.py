@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Count, F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from .models import (
     Province,
     Sector,
 )
+from .translation import LANGUAGE_CODES, choose
 
 Q_MAX_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 30
@@ -292,12 +294,12 @@ class InitiativeFilter(django_filters.FilterSet):
         return sorted(options, key=lambda o: (text.sort_key(o[key]), o["value"]))
 
     def _sector_options(self, base, language_code):
-        rows = self._grouped(base, "sectors__slug", "sectors__name", "sectors__name_en")
-        english = language_code == "en"
+        names = [f"sectors__name_{code}" for code in LANGUAGE_CODES]
+        rows = self._grouped(base, "sectors__slug", *names)
         return self._in_turkish_order(
             {
                 "value": row["sectors__slug"],
-                "label": (english and row["sectors__name_en"]) or row["sectors__name"],
+                "label": _in_language(row, "sectors__name", language_code),
                 "count": row["count"],
             }
             for row in rows
@@ -316,27 +318,35 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def _institution_options(self, base, language_code):
         prefix = "partnerships__institution__"
-        rows = self._grouped(base, prefix + "slug", prefix + "name", prefix + "acronym")
-        return self._in_turkish_order(
-            (
+        names = [f"{prefix}name_{code}" for code in LANGUAGE_CODES]
+        rows = self._grouped(base, prefix + "slug", *names, prefix + "acronym")
+        options = []
+        for row in rows:
+            name = _in_language(row, prefix + "name", language_code)
+            options.append(
                 {
                     "value": row[prefix + "slug"],
-                    "label": row[prefix + "acronym"] or row[prefix + "name"],
-                    "title": row[prefix + "name"],
+                    "label": row[prefix + "acronym"] or name,
+                    "title": name.text,
                     "count": row["count"],
                 }
-                for row in rows
-            ),
-            key="title",
-        )
+            )
+        return self._in_turkish_order(options, key="title")
 
     def _status_options(self, base, language_code):
         counts = {row["status"]: row["count"] for row in self._grouped(base, "status")}
         return [
-            {"value": value, "label": label, "count": counts[value]}
+            {"value": value, "label": capfirst(label), "count": counts[value]}
             for value, label in Initiative.Status.choices
             if value in counts
         ]
+
+
+def _in_language(row, prefix, language_code):
+    """A name of a values() row, in the page's language or marked as another's."""
+    return choose(
+        {code: row[f"{prefix}_{code}"] for code in LANGUAGE_CODES}, language_code
+    )
 
 
 class InstitutionFilter(django_filters.FilterSet):

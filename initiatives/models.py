@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import text
@@ -47,6 +47,30 @@ def validate_year(value):
         )
 
 
+def in_default_language():
+    """Write translated records under the default language (Turkish).
+
+    The original column of a translated field (``title`` beside ``title_tr``
+    and ``title_en``) then holds the Turkish text, or the English where there
+    is no Turkish, whatever language the writer's request was in
+    (translation.py).
+    """
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def in_every_language(obj, field):
+    """The texts of a translated ``field`` in every language, empty ones left out."""
+    values = (
+        getattr(obj, f"{field}_{code}", None) for code, _name in settings.LANGUAGES
+    )
+    return [value for value in values if value]
+
+
+def require_one_language(obj, field, message):
+    if not in_every_language(obj, field):
+        raise ValidationError({f"{field}_{settings.LANGUAGE_CODE}": message})
+
+
 class NameSlugModel(models.Model):
     """A named thing with a Turkish-aware slug and sort key (sectors, provinces...)."""
 
@@ -70,10 +94,15 @@ class NameSlugModel(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        super().save(*args, **kwargs)
+        with in_default_language():
+            self.fill_derived_fields()
+            super().save(*args, **kwargs)
 
     def fill_derived_fields(self):
+        with in_default_language():
+            self._fill_slug_and_sort_key()
+
+    def _fill_slug_and_sort_key(self):
         if not self.slug:
             self.slug = text.unique_slug(
                 self.name,
@@ -88,10 +117,55 @@ class NameSlugModel(models.Model):
         self.sort_key = text.sort_key(self.name)
 
 
-class Sector(NameSlugModel):
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+class TranslatedNameModel(NameSlugModel):
+    """A name kept in each language (translation.py), unique across both.
+
+    ``name_tr`` and ``name_en`` are each unique, and no record's name in one
+    language may be another's in the other, so a name found in a file or a
+    search means one record. The original ``name`` column holds the Turkish
+    name, or the English one where there is no Turkish.
+    """
 
     class Meta(NameSlugModel.Meta):
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        require_one_language(self, "name", _("Give a name in Turkish or in English."))
+        names = in_every_language(self, "name")
+        same = Q()
+        for code, _name in settings.LANGUAGES:
+            same |= Q(**{f"name_{code}__in": names})
+        other = type(self)._default_manager.filter(same).exclude(pk=self.pk).first()
+        if other is not None:
+            raise ValidationError(
+                _("“%(other)s” already has this name in one of its languages."),
+                code="name_taken",
+                params={"other": other},
+            )
+
+    def fill_derived_fields(self):
+        # An empty name is NULL, never "": each language's column is unique.
+        for code, _name in settings.LANGUAGES:
+            if getattr(self, f"name_{code}", None) == "":
+                setattr(self, f"name_{code}", None)
+        super().fill_derived_fields()
+
+
+class Sector(TranslatedNameModel):
+    keywords = models.CharField(
+        _("other names"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Other words the sector is known by, in either language, separated "
+            "by commas (e.g. tekstil, konfeksiyon, textile). Search finds its "
+            "initiatives by them."
+        ),
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta(TranslatedNameModel.Meta):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         permissions = [
@@ -102,10 +176,11 @@ class Sector(NameSlugModel):
     def get_absolute_url(self):
         return reverse("initiatives:initiative_list") + f"?sector={self.slug}"
 
-    def display_name(self, language_code):
-        if language_code == "en" and self.name_en:
-            return self.name_en
-        return self.name
+    def fill_derived_fields(self):
+        super().fill_derived_fields()
+        self.search_text = text.search_fold(
+            " ".join([*in_every_language(self, "name"), self.keywords, self.slug])
+        )
 
 
 class Province(NameSlugModel):
@@ -123,7 +198,7 @@ class Province(NameSlugModel):
         return reverse("initiatives:initiative_list") + f"?province={self.slug}"
 
 
-class Institution(NameSlugModel):
+class Institution(TranslatedNameModel):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("ministry")
         PUBLIC_AGENCY = "public_agency", _("public agency")
@@ -153,7 +228,7 @@ class Institution(NameSlugModel):
     website = HttpURLField(_("website"), max_length=500, blank=True)
     search_text = models.TextField(editable=False, default="")
 
-    class Meta(NameSlugModel.Meta):
+    class Meta(TranslatedNameModel.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         permissions = [
@@ -171,7 +246,9 @@ class Institution(NameSlugModel):
 
     def fill_derived_fields(self):
         super().fill_derived_fields()
-        self.search_text = text.fold(f"{self.name} {self.acronym}")
+        self.search_text = text.search_fold(
+            " ".join([*in_every_language(self, "name"), self.acronym])
+        )
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -385,13 +462,17 @@ class Initiative(models.Model):
                 for f in self._meta.concrete_fields
                 if not f.primary_key and f.name != "hit_count"
             ]
-        super().save(*args, **kwargs)
+        with in_default_language():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("initiatives:initiative_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
+        require_one_language(
+            self, "title", _("Give the initiative a title in Turkish or in English.")
+        )
         if (
             self.start_year is not None
             and self.end_year is not None
@@ -406,6 +487,10 @@ class Initiative(models.Model):
             )
 
     def fill_derived_fields(self):
+        with in_default_language():
+            self._fill_derived_fields()
+
+    def _fill_derived_fields(self):
         if not self.slug:
             self.slug = text.unique_slug(
                 self.title,
@@ -418,22 +503,24 @@ class Initiative(models.Model):
         self.search_text = self.build_search_text()
 
     def build_search_text(self):
-        """Folded text of everything a visitor may search the initiative by."""
+        """Folded text of everything a visitor may search the initiative by,
+        in both languages, so that either finds it on every page."""
         parts = [
-            self.title,
-            self.summary,
-            self.description,
-            self.other_regions,
+            *in_every_language(self, "title"),
+            *in_every_language(self, "summary"),
+            *in_every_language(self, "description"),
+            *in_every_language(self, "other_regions"),
             self.support_programme,
             self.slug,
         ]
         if self.pk:
-            parts += [s.name for s in self.sectors.all()]
-            parts += [s.name_en for s in self.sectors.all()]
+            for sector in self.sectors.all():
+                parts += [*in_every_language(sector, "name"), sector.keywords]
             parts += [p.name for p in self.provinces.all()]
             for partnership in self.partnerships.all():
-                parts += [partnership.institution.name, partnership.institution.acronym]
-        return " " + text.fold(" ".join(p for p in parts if p)) + " "
+                institution = partnership.institution
+                parts += [*in_every_language(institution, "name"), institution.acronym]
+        return " " + text.search_fold(" ".join(p for p in parts if p)) + " "
 
     @property
     def years_display(self):

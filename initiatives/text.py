@@ -59,6 +59,26 @@ def fold(value):
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
+_SOFTENED_WORD = re.compile(r"\w*ğ\w*")
+
+
+def search_fold(value):
+    """fold() for a record's stored search text, with softened words also
+    read with "k".
+
+    Turkish softens a final k to ğ before a vowel: "valilik" becomes "Elazığ
+    Valiliği", "bakanlık" "Kalkınma Bakanlığı". Folded, "valiliği" is
+    "valiligi", which does not contain "valilik"; so each word with a ğ is
+    added once more with ğ read as k ("valiliki"), and a search for the
+    dictionary form finds the inflected one.
+    """
+    folded = fold(value)
+    if not folded:
+        return ""
+    softened = _SOFTENED_WORD.findall(turkish_lower(str(value)))
+    return " ".join([folded, *(fold(word.replace("ğ", "k")) for word in softened)])
+
+
 def search_terms(query):
     """Split a visitor's query into folded words (all must match)."""
     return fold(query).split()

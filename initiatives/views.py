@@ -16,6 +16,7 @@ from . import hits, page_cache, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .resources import export_filename, export_stream
+from .translation import institution_name, translated
 
 HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
@@ -93,7 +94,6 @@ class HomeView(TemplateView):
             .distinct()
             .count()
         )
-        language = get_language()
         context.update(
             figures=figures,
             most_read=published.filter(hit_count__gt=0).order_by(
@@ -104,7 +104,7 @@ class HomeView(TemplateView):
                 Sector.objects.annotate(
                     count=Count("initiatives", filter=in_published)
                 ).filter(count__gt=0),
-                key=lambda s: text.sort_key(s.display_name(language)),
+                key=lambda s: text.sort_key(translated(s, "name")),
             ),
             provinces=Province.objects.annotate(
                 count=Count("initiatives", filter=in_published)
@@ -181,7 +181,7 @@ class InitiativeListView(FilteredListMixin, ListView):
             )
         for name in ("sector", "province"):
             for obj in filterset.active_values(name):
-                label = obj.display_name(language) if name == "sector" else obj.name
+                label = translated(obj, "name")
                 active.append((label, _url(path, params, remove=(name, obj.slug))))
         for value in filterset.active_values("year_from"):
             active.append(
@@ -199,7 +199,10 @@ class InitiativeListView(FilteredListMixin, ListView):
             )
         for obj in filterset.active_values("institution"):
             active.append(
-                (str(obj), _url(path, params, set_values={"institution": None}))
+                (
+                    institution_name(obj),
+                    _url(path, params, set_values={"institution": None}),
+                )
             )
         for value in filterset.active_values("status"):
             active.append(
@@ -256,10 +259,9 @@ class InitiativeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         initiative = self.object
-        language = get_language()
         context.update(
             sectors=[
-                (sector, sector.display_name(language))
+                (sector, translated(sector, "name"))
                 for sector in initiative.sectors.all()
             ],
             partners_by_role=initiative.partners_by_role(),
@@ -353,7 +355,13 @@ class InstitutionDetailView(DetailView):
                 initiative__in=Initiative.objects.published(),
             )
             .select_related("initiative")
-            .order_by("initiative__title_sort_key", "initiative_id", "id")
+            .order_by("initiative_id", "id")
+        )
+        # In the alphabetical order of the titles the page shows (the stored
+        # sort key is the Turkish title's).
+        partnerships = sorted(
+            partnerships,
+            key=lambda p: text.sort_key(translated(p.initiative, "title")),
         )
         groups = {}
         for partnership in partnerships:

@@ -17,6 +17,18 @@ def _fast_test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request under /en/ leaves English active in the test's thread, and
+    # translated fields are read and written in the active language: every
+    # test starts, like a new process, in the default one.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache():
     # Each test's database starts from the same content version: pages cached
     # by an earlier test must not answer for this one.

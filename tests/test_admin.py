@@ -27,21 +27,26 @@ def turkish(message):
 def initiative_form(**overrides):
     data = {
         "number": "",
-        "title": "Kayseri Mobilya Kümesi",
+        "title_tr": "Kayseri Mobilya Kümesi",
+        "title_en": "",
         "slug": "kayseri-mobilya-kumesi",
-        "summary": "Mobilya üreticileri.",
-        "description": "",
+        "summary_tr": "Mobilya üreticileri.",
+        "summary_en": "",
+        "description_tr": "",
+        "description_en": "",
         "start_year": "2015",
         "end_year": "",
         "status": "active",
-        "other_regions": "",
+        "other_regions_tr": "",
+        "other_regions_en": "",
         "budget_amount": "",
         "budget_currency": "",
         "duration_months": "",
         "member_firms": "",
         "solution_partners": "",
         "support_programme": "",
-        "source": "",
+        "source_tr": "",
+        "source_en": "",
         "last_verified": "",
         "is_published": "on",
         "date_added": "2024-01-15",
@@ -109,7 +114,7 @@ def test_editor_changes_an_initiative_and_its_hit_count_survives(editor_client):
     initiative = InitiativeFactory(title="Eski", slug="eski")
     partnership = PartnershipFactory(initiative=initiative, role="partner")
     Initiative.objects.filter(pk=initiative.pk).update(hit_count=11)
-    data = initiative_form(title="Yeni başlık", slug="eski", hit_count="0")
+    data = initiative_form(title_tr="Yeni başlık", slug="eski", hit_count="0")
     data.update(
         {
             "partnerships-TOTAL_FORMS": "1",
@@ -226,7 +231,7 @@ def test_changelist_shows_the_columns_editors_need(seed, editor_client):
         )
     for column in ("hit_count", "is_published"):
         assertContains(response, f"column-{column}")
-    assertContains(response, "Bartın Clusters-Based Regional Development Project")
+    assertContains(response, "Bartın Kümelenme Temelli Bölgesel Kalkınma Projesi")
 
 
 def test_changelist_search_is_turkish_insensitive(seed, editor_client):

@@ -35,7 +35,7 @@ def test_bartin_project_started_2003_supervised_by_the_ministry_of_development(s
     assert bartin.title.startswith("Bartın")
     assert bartin.start_year == 2003
     assert [p.slug for p in bartin.provinces.all()] == ["bartin"]
-    roles = {(p.institution.name, p.role) for p in bartin.partnerships.all()}
+    roles = {(p.institution.name_en, p.role) for p in bartin.partnerships.all()}
     assert roles == {
         ("Ministry of Development", Partnership.Role.SUPERVISOR),
         (
@@ -68,8 +68,8 @@ def test_mersin_project_budget_and_duration(seed):
     assert mersin.budget_amount == Decimal("1080630")
     assert mersin.budget_currency == "EUR"
     assert mersin.duration_months == 36
-    assert "Emilia-Romagna, Italy" in mersin.other_regions
-    assert "Murcia, Spain" in mersin.other_regions
+    assert mersin.other_regions_en == "Emilia-Romagna, Italy; Murcia, Spain"
+    assert mersin.other_regions_tr == "Emilia-Romagna, İtalya; Murcia, İspanya"
     assert (
         mersin.partnerships.get(role=Partnership.Role.FUNDER).institution.acronym
         == "EU"

@@ -143,7 +143,7 @@ def test_an_unpublished_initiative_is_absent_from_institution_pages_and_related(
     response = client.get(f"/institutions/{institution.slug}/")
     assertNotContains(response, "INOVİZ")
     assertContains(response, "yayımlanmış hiçbir girişimde yer almıyor")
-    listed = client.get("/institutions/?q=kalkinma").context["page_obj"]
+    listed = client.get("/institutions/?q=izmir kalkinma").context["page_obj"]
     assert [i.initiative_count for i in listed] == [0]
     related = client.get("/initiatives/izmir-organic-food-clusters/")
     assert "inoviz-izmir-for-health" not in {i.slug for i in related.context["related"]}
@@ -240,19 +240,19 @@ def test_the_initiative_page_shows_everything_the_record_holds(client, seed):
     response = client.get(AGRICULTURE, HTTP_USER_AGENT="Googlebot/2.1")
     content = response.content.decode()
     for expected in (
-        "<h1>Clustering Project for Agricultural and Food Sector</h1>",
+        "<h1>Tarım ve Gıda Sektörüne Yönelik Kümelenme Projesi</h1>",
         "Resmî listede 9 numara",
         "1.080.630 €",
         "36 ay",
-        "Emilia-Romagna, Italy",
+        "Emilia-Romagna, İtalya; Murcia, İspanya",
         "26.05.2013",
         "11.130 kez okundu",
         "Bilinmiyor",
         'href="/initiatives/?sector=tarim-ve-gida">Tarım ve gıda</a>',
         'href="/initiatives/?province=mersin">Mersin</a>',
-        "Murcia in Spain",
+        "Eylül 2008",
         "Finansör",
-        'href="/institutions/eu/">European Union (EU)</a>',
+        'href="/institutions/eu/">Avrupa Birliği (EU)</a>',
         '<a href="https://example.org/food" rel="noopener noreferrer external">'
         "Food Innovation Network</a>",
         "daha fazla bilgi",
@@ -303,12 +303,12 @@ def test_related_initiatives_share_a_sector_or_province(client, seed):
     response = client.get(MEDICAL)
     related = [i.slug for i in response.context["related"]]
     # Each shares one thing (the medical sector or Ankara): most read first,
-    # then in title order.
+    # then in (Turkish) title order: MEDİKÜM, Rekabet, Savunma.
     assert related == [
         "inoviz-izmir-for-health",
-        "clusters-analysis-and-ostim-aerospace-and-defense-clusters-in-defense-industry-sector-dis",
-        "competitiveness-and-clusters-analysis",
         "medikum-samsun-medical-industry-clusters",
+        "competitiveness-and-clusters-analysis",
+        "clusters-analysis-and-ostim-aerospace-and-defense-clusters-in-defense-industry-sector-dis",
     ]
     assertContains(response, "İlgili girişimler")
 
@@ -340,7 +340,11 @@ def test_only_staff_see_the_edit_link(editor_client, seed):
 def test_the_initiative_page_has_its_own_title_and_description(client, seed):
     response = client.get(MEDICAL)
     assertContains(
-        response, "<title>Medical Industry Clusters · Türkiye'de Kümelenme</title>"
+        response, "<title>Medikal Sanayi Kümelenmesi · Türkiye'de Kümelenme</title>"
+    )
+    english = client.get("/en" + MEDICAL)
+    assertContains(
+        english, "<title>Medical Industry Clusters · Clustering in Türkiye</title>"
     )
     assert re.search(
         r'<meta name="description" content="[^"]{20,}">', response.content.decode()

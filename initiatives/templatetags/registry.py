@@ -2,7 +2,11 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from .. import translation
 
 register = template.Library()
 
@@ -26,7 +30,36 @@ def money(amount, currency):
     return f"{number} {symbol}"
 
 
-@register.filter
-def display_name(sector, language_code=None):
-    """A sector's name in the page's language (its English name under /en/)."""
-    return sector.display_name(language_code or get_language())
+@register.simple_tag
+def translated(obj, field, style="inline"):
+    """``obj``'s ``field`` in the page's language, never a hole.
+
+    When the page's language has no text, the other language's is shown,
+    marked with its own ``lang`` and a short note ("İngilizce", "in Turkish").
+    ``style``: "inline" (a phrase), "paragraphs" (line breaks kept, for
+    descriptions) or "plain" (no markup, for ``<title>`` and meta tags).
+    """
+    value = translation.translated(obj, field)
+    if style == "plain":
+        return value.text
+    if style == "paragraphs":
+        if not value:
+            return ""
+        paragraphs = mark_safe(linebreaks(value.text, autoescape=True))
+        if not value.fallback:
+            return paragraphs
+        return format_html(
+            '<p class="lang-note">{}</p><div lang="{}">{}</div>',
+            translation.LANGUAGE_NOTES.get(value.language, value.language),
+            value.language,
+            paragraphs,
+        )
+    return value
+
+
+@register.simple_tag
+def institution_name(institution, style="inline"):
+    """An institution's name in the page's language, with its acronym."""
+    if style == "plain":
+        return str(translation.institution_name(institution))
+    return translation.institution_name(institution)
