@@ -109,3 +109,19 @@ def test_the_81_provinces_sort_in_turkish_order_in_the_database(db):
     assert names.index("Sivas") < names.index("Şanlıurfa") < names.index("Tekirdağ")
     assert names.index("Ordu") < names.index("Osmaniye") < names.index("Rize")
     assert names[-1] == "Zonguldak"
+
+
+def test_search_fold_also_reads_a_softened_g_as_k():
+    # "valilik" must find "Valiliği", "bakanlık" "Bakanlığının".
+    folded = text.search_fold("Elazığ Valiliği ve Kalkınma Bakanlığının")
+    assert folded.startswith("elazig valiligi ve kalkinma bakanliginin")
+    for term in ("valilik", "bakanlik", "valiligi", "elazig"):
+        assert term in folded
+    assert text.search_fold("TEKİRDAĞ VALİLİĞİ").split() == [
+        "tekirdag",
+        "valiligi",
+        "tekirdak",
+        "valiliki",
+    ]
+    assert text.search_fold("Konya Sanayi Odası") == "konya sanayi odasi"
+    assert text.search_fold("") == ""
