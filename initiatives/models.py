@@ -55,7 +55,7 @@ def in_default_language():
     is no Turkish, whatever language the writer's request was in
     (translation.py).
     """
-    return translation.override(settings.LANGUAGE_CODE)
+    return translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
 
 
 def in_every_language(obj, field):
@@ -68,7 +68,9 @@ def in_every_language(obj, field):
 
 def require_one_language(obj, field, message):
     if not in_every_language(obj, field):
-        raise ValidationError({f"{field}_{settings.LANGUAGE_CODE}": message})
+        raise ValidationError(
+            {f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}": message}
+        )
 
 
 class NameSlugModel(models.Model):

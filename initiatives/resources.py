@@ -56,8 +56,10 @@ from .models import (
     PendingImport,
     Province,
     Sector,
+    in_default_language,
 )
 from .signals import deferred_search_refresh, refresh_initiatives
+from .translation import translated_fields
 
 SEPARATOR = " | "
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -931,16 +933,22 @@ class _NameSlugResource(RegistryResource):
         qs = self._meta.model._default_manager.all()
         qs = qs.filter(pk__in=pks) if pks is not None else qs.filter(slug__in=slugs)
         out = {}
+        model = self._meta.model
         for obj in qs:
             out[obj.slug] = (
                 obj,
-                {c: getattr(obj, c) or "" for c in self.column_names()},
+                {
+                    c: getattr(obj, _attribute(model, c)) or ""
+                    for c in self.column_names()
+                },
             )
         return out
 
     def check_unique(self, *, parsed, existing):
         model = self._meta.model
-        taken = dict(model._default_manager.values_list("name", "slug"))
+        taken = dict(
+            model._default_manager.values_list(_attribute(model, "name"), "slug")
+        )
         in_file = {}
         for number, slug, values, errors in parsed:
             name = values.get("name")
@@ -962,7 +970,10 @@ class _NameSlugResource(RegistryResource):
         model = self._meta.model
         if current is None:
             instance = model(slug=slug)
-            canonical = {c: getattr(instance, c) or "" for c in self.column_names()}
+            canonical = {
+                c: getattr(instance, _attribute(model, c)) or ""
+                for c in self.column_names()
+            }
         else:
             old, old_canonical = current
             instance = model(
@@ -978,13 +989,17 @@ class _NameSlugResource(RegistryResource):
                 continue
             if value is None:
                 value = ""
-            setattr(instance, column, value)
+            setattr(instance, _attribute(model, column), value)
             canonical[column] = value
         canonical["slug"] = slug
         instance.slug = slug
         return instance, canonical
 
     def write(self, *, plan):
+        with in_default_language():
+            self._write(plan=plan)
+
+    def _write(self, *, plan):
         model = self._meta.model
         new = [item[0] for item in plan["new"]]
         changed = [item[0] for item in plan["changed"]]
@@ -992,7 +1007,7 @@ class _NameSlugResource(RegistryResource):
             instance.fill_derived_fields()
         model._default_manager.bulk_create(new, batch_size=BATCH)
         fields = (
-            [c for c in self.column_names() if c != "slug"]
+            _write_fields(model, [c for c in self.column_names() if c != "slug"])
             + ["sort_key"]
             + self.extra_derived
         )
@@ -1008,7 +1023,7 @@ class _NameSlugResource(RegistryResource):
 
 class SectorResource(_NameSlugResource):
     initiative_relation = "sectors"
-    extra_derived = []
+    extra_derived = ["search_text"]
 
     class Meta:
         model = Sector
@@ -1110,12 +1125,13 @@ class Lookups:
     @classmethod
     def load(cls):
         sectors, sector_names, sector_rank, sector_names_en = {}, {}, {}, {}
+        # Sectors and institutions are found by their name in either language.
         for rank, (pk, name, name_en, slug) in enumerate(
-            Sector.objects.order_by("sort_key", "name").values_list(
-                "pk", "name", "name_en", "slug"
+            Sector.objects.order_by("sort_key", "id").values_list(
+                "pk", "name_tr", "name_en", "slug"
             )
         ):
-            sector_names[pk] = name
+            sector_names[pk] = name or name_en
             sector_names_en[pk] = name_en
             sector_rank[pk] = rank
             for key in (text.fold(name), text.fold(name_en), slug):
@@ -1133,13 +1149,14 @@ class Lookups:
                 provinces.setdefault(key, set()).add(pk)
         institutions, institution_names, institution_acronyms = {}, {}, {}
         by_acronym = {}
-        for pk, name, acronym, slug in Institution.objects.values_list(
-            "pk", "name", "acronym", "slug"
+        for pk, name, name_en, acronym, slug in Institution.objects.values_list(
+            "pk", "name_tr", "name_en", "acronym", "slug"
         ):
-            institution_names[pk] = name
+            institution_names[pk] = name or name_en
             institution_acronyms[pk] = acronym
-            for key in (text.fold(name), slug):
-                institutions.setdefault(key, set()).add(pk)
+            for key in (text.fold(name), text.fold(name_en), slug):
+                if key:
+                    institutions.setdefault(key, set()).add(pk)
             if acronym:
                 by_acronym.setdefault(text.fold(acronym), set()).add(pk)
         for key, pks in by_acronym.items():
@@ -1186,6 +1203,25 @@ def _search_text(instance, canonical, context):
     for pk, _role in canonical["partners"]:
         parts += [context.institution_names[pk], context.institution_acronyms[pk]]
     return " " + text.fold(" ".join(p for p in parts if p)) + " "
+
+
+def _attribute(model, column):
+    """The field a file column reads and writes.
+
+    The columns of translated texts (``title``, ``name``...) are the Turkish
+    ones (the default language's), whatever the editor's language: written
+    through ``title``, modeltranslation would pick the active language.
+    """
+    if column in translated_fields(model):
+        return f"{column}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+    return column
+
+
+def _write_fields(model, columns):
+    """Fields to write for these columns: a translated column's Turkish field
+    and its original column (Turkish, or English when there is no Turkish)."""
+    fields = [_attribute(model, c) for c in columns]
+    return fields + [c for c in columns if _attribute(model, c) != c]
 
 
 def _prep(field, value):
@@ -1364,7 +1400,7 @@ class InitiativeResource(RegistryResource):
         out = {}
         for obj in objects:
             canonical = {
-                name: getattr(obj, name)
+                name: _column_value(obj, name)
                 for name in INITIATIVE_COLUMNS
                 if name not in {"sectors", "provinces", "partners", "links"}
             }
@@ -1565,7 +1601,7 @@ class InitiativeResource(RegistryResource):
         if current is None:
             instance = Initiative(slug=slug, hit_count=0)
             canonical = {
-                name: getattr(instance, name)
+                name: _column_value(instance, name)
                 for name in INITIATIVE_COLUMNS
                 if name not in {"sectors", "provinces", "partners", "links"}
             }
@@ -1586,11 +1622,15 @@ class InitiativeResource(RegistryResource):
                 continue
             canonical[column] = value
             if column not in {"sectors", "provinces", "partners", "links"}:
-                setattr(instance, column, value)
+                setattr(instance, _attribute(Initiative, column), value)
         instance.slug = canonical["slug"] = slug
         return instance, canonical
 
     def write(self, *, plan):
+        with in_default_language():
+            self._write(plan=plan)
+
+    def _write(self, *, plan):
         context = plan["context"]
         now = timezone.now()
         new = [item[0] for item in plan["new"]]
@@ -1621,7 +1661,12 @@ class InitiativeResource(RegistryResource):
             _update_rows(
                 Initiative,
                 instances,
-                [*fields, "title_sort_key", "search_text", "updated_at"],
+                [
+                    *_write_fields(Initiative, fields),
+                    "title_sort_key",
+                    "search_text",
+                    "updated_at",
+                ],
             )
 
         def replace(model, column, fields, make):
@@ -1662,6 +1707,13 @@ class InitiativeResource(RegistryResource):
 
 
 _RELATIONS = frozenset({"sectors", "provinces", "partners", "links"})
+
+
+def _column_value(initiative, column):
+    value = getattr(initiative, _attribute(Initiative, column))
+    if value is None and _attribute(Initiative, column) != column:
+        return ""  # an empty translation
+    return value
 
 
 class _Keep:

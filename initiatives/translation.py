@@ -95,12 +95,6 @@ def translated(obj, field, language=None):
     )
 
 
-def all_languages(obj, field):
-    """Every language's text of ``field`` (for search), empty ones left out."""
-    values = (getattr(obj, f"{field}_{code}", None) for code in LANGUAGE_CODES)
-    return [value for value in values if value]
-
-
 def institution_name(institution, language=None):
     """ "Name (ACRONYM)" in ``language``, the name marked if a fallback."""
     name = translated(institution, "name", language)

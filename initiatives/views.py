@@ -181,7 +181,7 @@ class InitiativeListView(FilteredListMixin, ListView):
             )
         for name in ("sector", "province"):
             for obj in filterset.active_values(name):
-                label = translated(obj, "name")
+                label = translated(obj, "name") if name == "sector" else obj.name
                 active.append((label, _url(path, params, remove=(name, obj.slug))))
         for value in filterset.active_values("year_from"):
             active.append(

@@ -1,4 +1,5 @@
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from initiatives.models import (
@@ -9,6 +10,28 @@ from initiatives.models import (
     Province,
     Sector,
 )
+from initiatives.translation import translated_fields
+
+
+class DefaultLanguageFactory(factory.django.DjangoModelFactory):
+    """``title=``, ``name=``... write the Turkish (default language) field.
+
+    modeltranslation would write the active language's, and some test modules
+    run in English to read messages in English.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for name in translated_fields(cls._meta.model):
+            if name in kwargs:
+                kwargs.setdefault(
+                    f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}",
+                    kwargs.pop(name),
+                )
+        return kwargs
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
+class SectorFactory(DefaultLanguageFactory):
     class Meta:
         model = Sector
 
@@ -28,7 +51,7 @@ class SectorFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Sector {n}")
 
 
-class InstitutionFactory(factory.django.DjangoModelFactory):
+class InstitutionFactory(DefaultLanguageFactory):
     class Meta:
         model = Institution
 
@@ -36,7 +59,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     kind = Institution.Kind.ASSOCIATION
 
 
-class InitiativeFactory(factory.django.DjangoModelFactory):
+class InitiativeFactory(DefaultLanguageFactory):
     class Meta:
         model = Initiative
         skip_postgeneration_save = True

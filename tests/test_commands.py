@@ -94,7 +94,7 @@ def test_dry_run_reports_and_writes_nothing(registry, tmp_path):
     assert not Initiative.objects.filter(slug="yeni").exists()
 
     out, _err = run("import_initiatives", str(path))
-    assert Initiative.objects.get(slug="yeni").sectors.get().name == "Makine"
+    assert Initiative.objects.get(slug="yeni").sectors.get().name_tr == "Makine"
     assert Partnership.objects.get(initiative__slug="yeni").role == "funder"
 
 

@@ -201,7 +201,7 @@ def test_confirm_rechecks_the_file_against_the_registry(editor_client, initiativ
     data = b"slug;title;sectors\r\nyeni-kume;Yeni;Makine\r\n"
     upload(editor_client, SimpleUploadedFile("yeni.csv", data))
     key = PendingImport.objects.get().key
-    Sector.objects.filter(name="Makine").delete()  # gone since the preview
+    Sector.objects.filter(slug="makine").delete()  # gone since the preview
 
     response = editor_client.post(CONFIRM_URL, {"import_file_name": key})
 

@@ -308,7 +308,7 @@ def test_utf8_with_bom_and_sectors_by_slug_name_or_english_name(registry):
     assert not result.has_errors(), result.report_lines()
     assert list(
         Initiative.objects.get(slug="yeni-kume-1").sectors.values_list(
-            "name", flat=True
+            "name_tr", flat=True
         )
     ) == ["Makine", "Savunma sanayii"]
 
@@ -352,7 +352,7 @@ def test_a_row_without_slug_gets_one_from_its_title_and_reimport_changes_nothing
     assert Initiative.objects.filter(slug="corlu-tekstil-kumesi").exists()
     again = import_file(data=write_csv(rows))
     assert again.counts == {"new": 0, "changed": 0, "unchanged": 1, "errors": 0}
-    assert Initiative.objects.filter(title="Çorlu Tekstil Kümesi").count() == 1
+    assert Initiative.objects.filter(title_tr="Çorlu Tekstil Kümesi").count() == 1
 
 
 def test_rows_not_in_the_file_are_never_deleted(registry):
@@ -377,7 +377,7 @@ def test_a_file_with_only_some_columns_changes_only_those(registry):
 def test_formula_cells_are_escaped_on_export_and_restored_on_import(registry):
     evil = '=HYPERLINK("http://evil")'
     Initiative.objects.filter(pk=registry["first"].pk).update(
-        summary=evil, other_regions="-Emilia", support_programme="@UR-GE"
+        summary_tr=evil, other_regions_tr="-Emilia", support_programme="@UR-GE"
     )
     data = export_file()
     row = parse_csv(data)[0]
@@ -386,7 +386,7 @@ def test_formula_cells_are_escaped_on_export_and_restored_on_import(registry):
     assert row["support_programme"] == "'@UR-GE"
     assert import_file(data=data).counts["changed"] == 0
     registry["first"].refresh_from_db()
-    assert registry["first"].summary == evil
+    assert registry["first"].summary_tr == evil
     assert export_file() == data
 
 
@@ -530,7 +530,7 @@ def test_sector_and_institution_resources_round_trip_and_import(registry):
     result = import_file(data=data.encode("cp1254"), resource_class=SectorResource)
     assert result.counts == {"new": 1, "changed": 1, "unchanged": 0, "errors": 0}
     assert Sector.objects.get(slug="tekstil").name_en == "Textiles"
-    assert Sector.objects.get(slug="makine").name == "Makine ve teçhizat"
+    assert Sector.objects.get(slug="makine").name_tr == "Makine ve teçhizat"
 
 
 def test_institution_rename_refreshes_the_search_text(registry):
@@ -580,9 +580,9 @@ def test_the_example_file_for_editors_imports_into_the_seed(seed):
     ]
     assert not Initiative.objects.published().filter(slug__startswith="ornek").exists()
     assert (
-        Initiative.objects.filter(title__endswith="slug'ı boş bırakılan satır")
+        Initiative.objects.filter(title_tr__endswith="slug'ı boş bırakılan satır")
         .get()
-        .summary.startswith("-%20")
+        .summary_tr.startswith("-%20")
     )
 
 
@@ -621,7 +621,9 @@ def test_windows_1254_cells_listing_provinces_with_semicolons(registry, delimite
 
 
 def test_xlsx_export_survives_control_characters(registry):
-    Initiative.objects.filter(pk=registry["first"].pk).update(summary="Word\x0bpaste")
+    Initiative.objects.filter(pk=registry["first"].pk).update(
+        summary_tr="Word\x0bpaste"
+    )
     data = export_file(file_format="xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     summaries = [row[3].value for row in sheet.iter_rows(min_row=2)]
