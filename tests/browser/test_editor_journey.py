@@ -48,10 +48,11 @@ def test_an_editor_adds_an_initiative_sees_it_and_unpublishes_it(
 ):
     log_in(page, site.url)
     page.goto(site.url + "/admin/initiatives/initiative/add/")
-    page.locator("#id_title").press_sequentially(TITLE)
-    # The slug fills itself from the title (the admin's prepopulate script).
+    page.locator("#id_title_tr").press_sequentially(TITLE)
+    # The slug fills itself from the Turkish title (the admin's prepopulate
+    # script).
     expect(page.locator("#id_slug")).to_have_value("ege-mobilya-kumelenmesi")
-    page.locator("#id_summary").fill("Mobilya üreticileri ve tasarımcılar.")
+    page.locator("#id_summary_tr").fill("Mobilya üreticileri ve tasarımcılar.")
     page.locator("#id_start_year").fill("2019")
     page.locator("#id_status").select_option("active")
     choose(page, "id_provinces", "izmir", "İzmir")
@@ -154,7 +155,10 @@ def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
     expect(rows).to_have_count(2)
     changed = rows.filter(has_text="medical-industry-clusters")
     expect(changed).to_contain_text("Ankara Medikal Sanayi Kümelenmesi")
-    expect(changed.locator("del", has_text="Medical Industry Clusters")).to_be_visible()
+    # The file's title column is the Turkish title.
+    expect(
+        changed.locator("del", has_text="Medikal Sanayi Kümelenmesi")
+    ).to_be_visible()
     expect(changed.locator("ins", has_text="active")).to_be_visible()
     expect(rows.filter(has_text="sanliurfa-tekstil-kumesi")).to_contain_text(
         "Şanlıurfa"

@@ -124,7 +124,7 @@ def test_the_read_count_goes_up_once_for_a_visitor_and_not_on_reload(
     # The list shows the same count.
     visit(page, site.url + "/initiatives/?q=medical+industry+clusters")
     row = page.locator(".result").filter(
-        has=page.get_by_role("link", name="Medical Industry Clusters", exact=True)
+        has=page.get_by_role("link", name="Medikal Sanayi Kümelenmesi", exact=True)
     )
     expect(row).to_contain_text(f"{before + 1} kez")
 
