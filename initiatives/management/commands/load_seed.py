@@ -107,8 +107,7 @@ class Command(BaseCommand):
             "The registry already has initiatives; seed not reloaded. Empty "
             "texts filled from the seed: "
             + ", ".join(
-                f"{count} {model._meta.verbose_name_plural}"
-                for model, count in changed.items()
+                f"{count} {model._meta.model_name}s" for model, count in changed.items()
             )
             + "."
         )
