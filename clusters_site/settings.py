@@ -243,7 +243,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # The file between preview and confirm lives in the database, which every app
 # server shares; the library's default is one server's /tmp (issue 4).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "initiatives.resources.DatabaseStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "initiatives.transfer.admin.DatabaseStorage"
 IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(24 * 3600)))
 
 # Security headers that cost nothing in development either.
