@@ -231,8 +231,6 @@ IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # More rows than this in one file are refused (split the file): a preview of
 # 20,000 rows already takes a while to read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
