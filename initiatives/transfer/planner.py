@@ -88,7 +88,7 @@ class RegistryResource:
         if queryset is None:
             queryset = self.get_queryset()
         pks = list(queryset.values_list("pk", flat=True))
-        context = self.export_context()
+        context = self.lookup_context()
         for start in range(0, len(pks), CHUNK):
             chunk = pks[start : start + CHUNK]
             objects = self.load_canonical(pks=chunk, context=context)
@@ -102,9 +102,6 @@ class RegistryResource:
                 if escape:
                     record = [escape_cell(value) for value in record]
                 yield record
-
-    def export_context(self):
-        return self.lookup_context()
 
     # -- import -------------------------------------------------------------
 
