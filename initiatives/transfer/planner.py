@@ -70,7 +70,7 @@ class RegistryResource:
         return [Field(column_name=name) for name in self.column_names()]
 
     def get_queryset(self):
-        return self.model.objects.all()
+        return self.model._default_manager.all()
 
     def load_existing(self, *, slugs, context):
         """``load_canonical`` of the rows with these slugs, a chunk at a time."""
