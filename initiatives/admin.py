@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import text
-from .admin_import import RegistryImportExportAdmin
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
-from .resources import InitiativeResource, InstitutionResource, SectorResource
+from .transfer import InitiativeResource, InstitutionResource, SectorResource
+from .transfer.admin import RegistryImportExportAdmin
 
 
 class FoldedSearchMixin:

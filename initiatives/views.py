@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import hits, page_cache, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
-from .resources import export_filename, export_stream
+from .transfer import export_filename, export_stream
 
 HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from initiatives.models import Initiative, Partnership
-from initiatives.resources import INITIATIVE_COLUMNS
+from initiatives.transfer import INITIATIVE_COLUMNS
 from tests.factories import InitiativeFactory, InstitutionFactory, SectorFactory
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from initiatives.models import Initiative
-from initiatives.resources import import_file
+from initiatives.transfer import import_file
 from tests.factories import InitiativeFactory
 from tests.test_admin import initiative_form
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import Initiative, PendingImport, Sector
-from initiatives.resources import export_file
+from initiatives.transfer import export_file
 from tests.factories import InitiativeFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

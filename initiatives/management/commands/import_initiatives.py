@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.resources import RESOURCES, import_file
+from initiatives.transfer import RESOURCES, import_file
 
 
 class Command(BaseCommand):
