@@ -1,7 +1,3 @@
-from types import SimpleNamespace
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
@@ -12,13 +8,15 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import hits, page_cache, text
+from . import hits, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .resources import export_filename, export_stream
 
 HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
+# Stands where the initiative page's "Read N times" goes (put_read_count).
+READ_COUNT_MARKER = b"<!--read-count-->"
 # Facets with more options than this start folded (<details>) unless in use.
 FACET_OPEN_LENGTH = 12
 
@@ -219,39 +217,13 @@ class InitiativeDetailView(DetailView):
             "sectors", "provinces", _partnerships_with_institutions(), "links"
         )
 
-    def get(self, request, *args, **kwargs):
-        # The page is rendered once per content version and kept in the cache
-        # (page_cache.py); only the read count is put in on every request.
-        version = (
-            page_cache.content_version() if page_cache.is_cacheable(request) else None
-        )
-        cacheable = version is not None
-        entry, hit_count = None, None
-        if cacheable:
-            key = page_cache.cache_key(request, version, "read")
-            entry = cache.get(key)
-        if entry is None:
-            self.object = self.get_object()
-            response = self.render_to_response(
-                self.get_context_data(object=self.object)
-            ).render()
-            entry = (
-                self.object.pk,
-                response.content.decode(),
-                response["Content-Type"],
-            )
-            hit_count = self.object.hit_count
-            if cacheable:
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        pk, content, content_type = entry
-        read = SimpleNamespace(pk=pk, is_published=True, hit_count=hit_count)
-        count = render_to_string(
-            "includes/read_count.html", {"hit_count": hits.read_count(request, read)}
-        )
-        return HttpResponse(
-            content.replace(page_cache.READ_COUNT_MARKER, count, 1),
-            content_type=content_type,
-        )
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The read count goes in on every request, fresh or cached
+        # (put_read_count); the count just loaded holds for this render only.
+        response.fill_args = {"initiative_id": self.object.pk}
+        response.fill_args_now = {"hit_count": self.object.hit_count}
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -290,6 +262,16 @@ class InitiativeDetailView(DetailView):
             )
             .order_by("-shared", "-hit_count", "title_sort_key", "id")[:RELATED_LENGTH]
         )
+
+
+def put_read_count(request, content, *, initiative_id, hit_count=None):
+    """The initiative page with its read count, counting this read if it
+    counts (page_cache.cached_page's ``fill``)."""
+    count = render_to_string(
+        "includes/read_count.html",
+        {"hit_count": hits.read_count(request, initiative_id, hit_count=hit_count)},
+    )
+    return content.replace(READ_COUNT_MARKER, count.encode(), 1)
 
 
 class InstitutionListView(FilteredListMixin, ListView):
