@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import hits, text
+from . import facets, hits
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .resources import export_filename, export_stream
@@ -17,8 +17,6 @@ HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
 # Stands where the initiative page's "Read N times" goes (put_read_count).
 READ_COUNT_MARKER = b"<!--read-count-->"
-# Facets with more options than this start folded (<details>) unless in use.
-FACET_OPEN_LENGTH = 12
 
 
 def _partnerships_with_institutions():
@@ -26,29 +24,6 @@ def _partnerships_with_institutions():
         "partnerships",
         queryset=Partnership.objects.select_related("institution"),
     )
-
-
-def _url(path, params, *, set_values=None, add=None, remove=None):
-    """``path`` with ``params`` changed, always back on the first page.
-
-    ``set_values`` replaces parameters ({name: [values]} or None to drop),
-    ``add``/``remove`` add or remove one (name, value) of a repeatable one.
-    """
-    params = params.copy()
-    params.pop("page", None)
-    for name, values in (set_values or {}).items():
-        if values is None:
-            params.pop(name, None)
-        else:
-            params.setlist(name, values)
-    if add:
-        name, value = add
-        params.setlist(name, [*params.getlist(name), value])
-    if remove:
-        name, value = remove
-        params.setlist(name, [v for v in params.getlist(name) if v != value])
-    query = params.urlencode()
-    return f"{path}?{query}" if query else path
 
 
 class FilteredListMixin:
@@ -91,24 +66,14 @@ class HomeView(TemplateView):
             .distinct()
             .count()
         )
-        language = get_language()
         context.update(
             figures=figures,
             most_read=published.filter(hit_count__gt=0).order_by(
                 "-hit_count", "title_sort_key", "id"
             )[:HOME_LIST_LENGTH],
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
-            sectors=sorted(
-                Sector.objects.annotate(
-                    count=Count("initiatives", filter=in_published)
-                ).filter(count__gt=0),
-                key=lambda s: text.sort_key(s.display_name(language)),
-            ),
-            provinces=Province.objects.annotate(
-                count=Count("initiatives", filter=in_published)
-            )
-            .filter(count__gt=0)
-            .order_by("sort_key", "id"),
+            sectors=facets.sectors_with_counts(published, get_language()),
+            provinces=facets.provinces_with_counts(published),
         )
         return context
 
@@ -129,84 +94,15 @@ class InitiativeListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        filterset, path, params = self.filterset, self.request.path, self.params
         language = get_language()
-        path = self.request.path
-        facets = self.filterset.facet_counts(language)
-        for name, options in facets.items():
-            repeatable = name in {"sector", "province"}
-            for option in options:
-                if option["selected"]:
-                    option["url"] = _url(
-                        path, self.params, remove=(name, option["value"])
-                    )
-                elif repeatable:
-                    option["url"] = _url(path, self.params, add=(name, option["value"]))
-                else:
-                    option["url"] = _url(
-                        path, self.params, set_values={name: [option["value"]]}
-                    )
         context.update(
-            facets=[
-                {
-                    "name": name,
-                    "title": self.filterset.filters[name].label,
-                    "options": options,
-                    "open": len(options) <= FACET_OPEN_LENGTH
-                    or any(option["selected"] for option in options),
-                }
-                for name, options in facets.items()
-            ],
-            active_filters=self.active_filters(language),
-            hidden_filters=[
-                (name, getattr(value, "slug", value))
-                for name in ("sector", "province", "institution", "status")
-                for value in self.filterset.active_values(name)
-            ],
-            export_query=_url("", self.params, set_values={"ordering": None}),
+            facets=facets.initiative_facets(filterset, path, params, language),
+            active_filters=facets.active_filters(filterset, path, params, language),
+            hidden_filters=facets.hidden_filters(filterset),
+            export_query=facets.link("", params, set_values={"ordering": None}),
         )
         return context
-
-    def active_filters(self, language):
-        """[(label, url that removes it)] for every valid active filter."""
-        filterset, path, params = self.filterset, self.request.path, self.params
-        active = []
-        for value in filterset.active_values("q"):
-            active.append(
-                (
-                    gettext("Search: “%(q)s”") % {"q": value},
-                    _url(path, params, set_values={"q": None}),
-                )
-            )
-        for name in ("sector", "province"):
-            for obj in filterset.active_values(name):
-                label = obj.display_name(language) if name == "sector" else obj.name
-                active.append((label, _url(path, params, remove=(name, obj.slug))))
-        for value in filterset.active_values("year_from"):
-            active.append(
-                (
-                    gettext("From %(year)s") % {"year": value},
-                    _url(path, params, set_values={"year_from": None}),
-                )
-            )
-        for value in filterset.active_values("year_to"):
-            active.append(
-                (
-                    gettext("Up to %(year)s") % {"year": value},
-                    _url(path, params, set_values={"year_to": None}),
-                )
-            )
-        for obj in filterset.active_values("institution"):
-            active.append(
-                (str(obj), _url(path, params, set_values={"institution": None}))
-            )
-        for value in filterset.active_values("status"):
-            active.append(
-                (
-                    Initiative.Status(value).label,
-                    _url(path, params, set_values={"status": None}),
-                )
-            )
-        return active
 
 
 class InitiativeDetailView(DetailView):
@@ -294,32 +190,11 @@ class InstitutionListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        path = self.request.path
-        # Kinds with how many institutions each, under the current search.
-        searched = self.filterset.filter_search(
-            Institution.objects.all(), "q", self.params.get("q", "")
+        path, params = self.request.path, self.params
+        context.update(
+            kinds=facets.institution_kinds(self.filterset, path, params),
+            all_kinds_url=facets.link(path, params, set_values={"kind": None}),
         )
-        counts = {
-            row["kind"]: row["count"]
-            for row in searched.order_by().values("kind").annotate(count=Count("pk"))
-        }
-        self.filterset.is_valid()
-        current = self.filterset.form.cleaned_data.get("kind", "")
-        context["kinds"] = [
-            {
-                "label": label,
-                "count": counts[value],
-                "selected": value == current,
-                "url": _url(
-                    path,
-                    self.params,
-                    set_values={"kind": None if value == current else [value]},
-                ),
-            }
-            for value, label in Institution.Kind.choices
-            if value in counts
-        ]
-        context["all_kinds_url"] = _url(path, self.params, set_values={"kind": None})
         return context
 
 
