@@ -7,7 +7,7 @@ def language_links(request):
     """The current page in each language, for the switch and hreflang links.
 
     Plain links between the Turkish paths and the /en/ paths: no form, no
-    cookie (PRODUCT.md).
+    cookie (docs/CONTRACT.md "Languages and paths").
     """
     current = get_language()
     path = request.get_full_path()

@@ -1,4 +1,4 @@
-"""The public list's filters, their validation and the facet counts beside them.
+"""The public lists' filters and the validation of their parameters.
 
 django-filter ignores a bad value silently (the list is just empty, or the
 filter is dropped). Here every field says what was wrong in the visitor's
@@ -10,7 +10,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -139,7 +139,10 @@ class InitiativeFilterForm(forms.Form):
 
 
 class InitiativeFilter(django_filters.FilterSet):
-    """The filters of /initiatives/ (PRODUCT.md's URL contract)."""
+    """The filters of /initiatives/ (docs/CONTRACT.md "Parameters of the list").
+
+    Facet counts and links over these filters live in facets.py.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -192,9 +195,6 @@ class InitiativeFilter(django_filters.FilterSet):
         empty_label=_("List order"),
         error_messages={"invalid_choice": _("Unknown ordering: %(value)s")},
     )
-
-    # The filters whose options are listed with counts beside them.
-    FACETS = ("sector", "province", "status", "institution")
 
     class Meta:
         model = Initiative
@@ -261,82 +261,6 @@ class InitiativeFilter(django_filters.FilterSet):
         if isinstance(value, list | tuple | QuerySet):
             return list(value)
         return [value]
-
-    def facet_counts(self, language_code):
-        """{facet: [option dict]} with, for each option, how many published
-        initiatives match every other active filter and that option.
-
-        One GROUP BY query per facet, whatever the number of initiatives.
-        """
-        self.is_valid()  # cleaned_data is read below
-        facets = {}
-        for name in self.FACETS:
-            base = self.filter_queryset(self.queryset.all(), exclude=(name,))
-            selected = {getattr(v, "slug", v) for v in self.active_values(name)}
-            options = getattr(self, f"_{name}_options")(base, language_code)
-            for option in options:
-                option["selected"] = option["value"] in selected
-            facets[name] = options
-        return facets
-
-    @staticmethod
-    def _grouped(base, *fields):
-        rows = (
-            base.order_by().values(*fields).annotate(count=Count("pk", distinct=True))
-        )
-        # Initiatives without any sector (province...) form a NULL group.
-        return [row for row in rows if row[fields[0]] is not None]
-
-    @staticmethod
-    def _in_turkish_order(options, key="label"):
-        return sorted(options, key=lambda o: (text.sort_key(o[key]), o["value"]))
-
-    def _sector_options(self, base, language_code):
-        rows = self._grouped(base, "sectors__slug", "sectors__name", "sectors__name_en")
-        english = language_code == "en"
-        return self._in_turkish_order(
-            {
-                "value": row["sectors__slug"],
-                "label": (english and row["sectors__name_en"]) or row["sectors__name"],
-                "count": row["count"],
-            }
-            for row in rows
-        )
-
-    def _province_options(self, base, language_code):
-        rows = self._grouped(base, "provinces__slug", "provinces__name")
-        return self._in_turkish_order(
-            {
-                "value": row["provinces__slug"],
-                "label": row["provinces__name"],
-                "count": row["count"],
-            }
-            for row in rows
-        )
-
-    def _institution_options(self, base, language_code):
-        prefix = "partnerships__institution__"
-        rows = self._grouped(base, prefix + "slug", prefix + "name", prefix + "acronym")
-        return self._in_turkish_order(
-            (
-                {
-                    "value": row[prefix + "slug"],
-                    "label": row[prefix + "acronym"] or row[prefix + "name"],
-                    "title": row[prefix + "name"],
-                    "count": row["count"],
-                }
-                for row in rows
-            ),
-            key="title",
-        )
-
-    def _status_options(self, base, language_code):
-        counts = {row["status"]: row["count"] for row in self._grouped(base, "status")}
-        return [
-            {"value": value, "label": label, "count": counts[value]}
-            for value, label in Initiative.Status.choices
-            if value in counts
-        ]
 
 
 class InstitutionFilter(django_filters.FilterSet):

@@ -101,12 +101,16 @@ def daily_salt(day=None):
 
 def visitor_key(request, initiative, *, day=None):
     """sha256(daily salt + address + user agent + initiative id), in hex."""
+    return _visitor_key(request, initiative.pk, day=day)
+
+
+def _visitor_key(request, initiative_id, *, day=None):
     material = "\n".join(
         [
             daily_salt(day),
             client_ip(request),
             request.headers.get("User-Agent", ""),
-            str(initiative.pk),
+            str(initiative_id),
         ]
     )
     return hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
@@ -178,40 +182,55 @@ def _add_daily_hit(initiative_id, day):
 def record_hit(request, initiative):
     """Count ``request`` as a read of ``initiative`` if it is a visitor's first
     in the dedupe window. Returns True when a hit was counted; then
-    ``initiative.hit_count`` holds the new count.
+    ``initiative.hit_count`` holds the new count."""
+    if not initiative.is_published:
+        return False
+    new_count = count_read(request, initiative.pk)
+    if new_count is None:
+        return False
+    initiative.hit_count = new_count
+    return True
+
+
+def count_read(request, initiative_id):
+    """Count ``request`` as a read of the published initiative
+    ``initiative_id`` if it is a visitor's first in the dedupe window: the
+    new hit count, or None when nothing was counted.
 
     At most three queries (plus one a day for the salt). A locked database
     loses the hit, with a warning, rather than the page.
     """
-    if not initiative.is_published or not is_countable(request):
-        return False
+    if not is_countable(request):
+        return None
     now = timezone.now()
     try:
-        key = visitor_key(request, initiative)
+        key = _visitor_key(request, initiative_id)
         with transaction.atomic(savepoint=False):
             if not _first_view_in_window(key, now):
-                return False
-            initiative.hit_count = _increment(initiative.pk)
-            _add_daily_hit(initiative.pk, timezone.localdate(now))
+                return None
+            new_count = _increment(initiative_id)
+            _add_daily_hit(initiative_id, timezone.localdate(now))
     except OperationalError:
-        logger.warning("Hit of initiative %s not counted", initiative.pk, exc_info=True)
-        return False
-    return True
+        logger.warning("Hit of initiative %s not counted", initiative_id, exc_info=True)
+        return None
+    return new_count
 
 
-def read_count(request, initiative):
-    """Record the read if it counts; the hit count to show on the page.
+def read_count(request, initiative_id, *, hit_count=None):
+    """The read count a published initiative's page shows, this read
+    included when it counts.
 
-    ``initiative`` needs ``pk`` and ``is_published``; its ``hit_count`` may be
-    unknown (None), as for a page served from the cache.
+    ``hit_count`` is the count the page was rendered with; None for a page
+    from the cache, whose count is then read fresh (one query).
     """
-    if record_hit(request, initiative):
-        return initiative.hit_count
-    if initiative.hit_count is None:
+    new_count = count_read(request, initiative_id)
+    if new_count is not None:
+        return new_count
+    if hit_count is None:
         return (
-            Initiative.objects.filter(pk=initiative.pk)
+            Initiative.objects.filter(pk=initiative_id)
             .values_list("hit_count", flat=True)
             .first()
             or 0
         )
-    return initiative.hit_count
+    return hit_count

@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "initiatives/<slug:slug>/",
-        views.InitiativeDetailView.as_view(),
+        cached_page(views.InitiativeDetailView.as_view(), fill=views.put_read_count),
         name="initiative_detail",
     ),
     path(

@@ -3,9 +3,11 @@ last change: any write bumps the content version in the same transaction."""
 
 import pytest
 from django.db.models import F
+from django.http import HttpResponse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import ContentVersion, Initiative, Sector
+from initiatives.page_cache import cached_page
 from tests.factories import InitiativeFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,57 @@ def test_a_cached_page_sets_no_cookie(client):
     response = client.get(LIST)
     assert not response.cookies
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_cached_initiative_page_keeps_no_count_and_shows_a_changed_one(
+    client, django_assert_num_queries
+):
+    initiative = InitiativeFactory()
+    url = initiative.get_absolute_url()
+    assertContains(client.get(url, HTTP_USER_AGENT=BROWSER), "1 kez okundu")
+    Initiative.objects.filter(pk=initiative.pk).update(hit_count=41)
+    # A bot's view, from the cache: the version, then the count read fresh.
+    with django_assert_num_queries(2):
+        response = client.get(url, HTTP_USER_AGENT="Googlebot/2.1")
+    assertContains(response, "41 kez okundu")
+    assertNotContains(response, "<!--read-count-->")
+
+
+def test_one_decorator_caches_the_body_and_fills_in_the_fresh_parts(rf, settings):
+    # What a view sets on its response, and what fill is called with.
+    rendered, calls = [], []
+
+    def view(request):
+        rendered.append(request)
+        response = HttpResponse("<p>[now]</p>")
+        response.fill_args = {"page": "p1"}
+        response.fill_args_now = {"seen": len(rendered)}
+        return response
+
+    def fill(request, content, *, page, seen=None):
+        calls.append((page, seen))
+        return content.replace(b"[now]", f"{page} {seen}".encode())
+
+    cached = cached_page(view, fill=fill)
+    assert cached(rf.get("/x/")).content == b"<p>p1 1</p>"
+    assert cached(rf.get("/x/")).content == b"<p>p1 None</p>"
+    assert len(rendered) == 1
+    # A visitor with a session gets a fresh render, filled in just the same.
+    request = rf.get("/x/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "x"
+    assert cached(request).content == b"<p>p1 2</p>"
+    assert calls == [("p1", 1), ("p1", None), ("p1", 2)]
+
+
+def test_an_answer_that_is_not_complete_is_neither_cached_nor_filled(rf):
+    def view(request):
+        response = HttpResponse("[now]", status=404)
+        response.fill_args = {}
+        return response
+
+    def fill(request, content):
+        raise AssertionError("a 404 is not filled in")
+
+    cached = cached_page(view, fill=fill)
+    assert cached(rf.get("/y/")).status_code == 404
+    assert cached(rf.get("/y/")).content == b"[now]"
