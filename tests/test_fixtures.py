@@ -134,17 +134,6 @@ def test_reloading_the_seed_keeps_hit_counts(seed):
     assert by_number(1).hit_count == 42
 
 
-def test_seed_is_searchable_the_turkish_way(seed):
-    def numbers(query):
-        return sorted(Initiative.objects.search(query).values_list("number", flat=True))
-
-    assert numbers("corlu") == [8]
-    assert numbers("elazig") == numbers("ELAZIĞ") == [7]
-    assert numbers("izmir") == numbers("İzmir") == numbers("IZMIR") == numbers("izmır")
-    assert {14, 15, 16, 18} <= set(numbers("izmir"))
-    assert {2, 3, 12} <= set(numbers("ostim"))
-
-
 def test_load_seed_command_leaves_a_seeded_registry_alone(seed):
     Initiative.objects.filter(number=1).update(title="Edited by an editor")
     out = io.StringIO()
