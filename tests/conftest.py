@@ -76,24 +76,35 @@ def seed(_seed_rows, db):
     one INSERT per table instead of one signalled save per object.
     test_fixtures.py checks the copy against the file loaded the slow way.
     """
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
+    from django.db import transaction
 
     with transaction.atomic():  # foreign keys are checked at the end
-        for model, new, _changed in _seed_rows:
-            fields = model._meta.concrete_fields
-            size = connection.ops.bulk_batch_size(fields, new) or len(new) or 1
-            for start in range(0, len(new), size):
-                objs = [model(**row) for row in new[start : start + size]]
-                model._base_manager._insert(objs, fields=fields, raw=True)
+        insert_rows((model, new) for model, new, _changed in _seed_rows)
         # After the inserts, whose triggers bump the content version.
         for model, _new, changed in _seed_rows:
             for pk, row in changed.items():
                 model._base_manager.filter(pk=pk).update(**row)
-        inserted = [model for model, new, _changed in _seed_rows if new]
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), inserted):
-                cursor.execute(sql)
+
+
+def insert_rows(tables):
+    """Insert ``[(model, [row, ...])]`` as they were read (raw: no signals, no
+    auto_now), one INSERT per table, and reset the sequences past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    inserted = []
+    for model, rows in tables:
+        if not rows:
+            continue
+        fields = model._meta.concrete_fields
+        size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+        for start in range(0, len(rows), size):
+            objs = [model(**row) for row in rows[start : start + size]]
+            model._base_manager._insert(objs, fields=fields, raw=True)
+        inserted.append(model)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), inserted):
+            cursor.execute(sql)
 
 
 @pytest.fixture
