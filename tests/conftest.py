@@ -107,6 +107,31 @@ def insert_rows(tables):
             cursor.execute(sql)
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT as ``manage.py collectstatic`` fills it with the production
+    storage (hashed, compressed names), collected once per run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("collected-static")
+    scratch = tmp_path_factory.mktemp("collectstatic-db") / "unused.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **os.environ,
+            "DJANGO_STATIC_ROOT": str(root),
+            "DATABASE_URL": f"sqlite:///{scratch}",
+        },
+        check=True,
+        timeout=300,
+    )
+    return root
+
+
 @pytest.fixture
 def editor(db):
     """A staff user in the Editors group (the migration's permissions)."""
