@@ -168,13 +168,6 @@ def test_a_logged_in_visitor_who_is_not_staff_counts(client, initiative):
     assert hit_count(initiative) == 1
 
 
-def test_an_unpublished_initiative_is_a_404_and_counts_nothing(client, initiative):
-    Initiative.objects.filter(pk=initiative.pk).update(is_published=False)
-    assert view(client, initiative).status_code == 404
-    assert hit_count(initiative) == 0
-    assert not DailyHit.objects.exists() and not HitDedupe.objects.exists()
-
-
 def test_other_pages_do_not_count(client, initiative):
     client.get("/initiatives/", HTTP_USER_AGENT=BROWSER)
     client.get("/", HTTP_USER_AGENT=BROWSER)
