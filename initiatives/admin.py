@@ -4,27 +4,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import text
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
 
 
 class FoldedSearchMixin:
-    """Admin search that ignores case and Turkish diacritics ("izmir" finds "İzmir").
-
-    Each word of the search must appear in ``folded_search_field``, a column
-    kept folded by the model.
-    """
-
-    folded_search_field = "slug"
+    """Admin search that ignores case and Turkish diacritics ("izmir" finds "İzmir"),
+    by the models' own ``QuerySet.search()``."""
 
     def get_search_results(self, request, queryset, search_term):
-        for term in text.search_terms(search_term):
-            queryset = queryset.filter(
-                **{f"{self.folded_search_field}__contains": term}
-            )
-        return queryset, False
+        return queryset.search(search_term), False
 
 
 @admin.register(Sector)
@@ -65,7 +55,6 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 @admin.register(Institution)
 class InstitutionAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
     resource_classes = [InstitutionResource]
-    folded_search_field = "search_text"
     list_display = ("name", "acronym", "kind", "country", "slug")
     list_filter = ("kind", "country")
     search_fields = ("name", "acronym", "slug")
@@ -88,7 +77,6 @@ class LinkInline(admin.TabularInline):
 @admin.register(Initiative)
 class InitiativeAdmin(FoldedSearchMixin, RegistryImportExportAdmin):
     resource_classes = [InitiativeResource]
-    folded_search_field = "search_text"
     list_display = (
         "number",
         "title",

@@ -49,9 +49,6 @@ ORDERING_FIELDS = {
     "-hits": ["-hit_count", "title_sort_key", "id"],
     "-added": ["-date_added", "-id"],
 }
-# The official list's order; initiatives without a number come after it, on
-# every database (SQLite and PostgreSQL put NULLs at opposite ends).
-DEFAULT_ORDERING = [F("number").asc(nulls_last=True), "title_sort_key", "id"]
 
 
 def clean_parameters(query_dict, *, text_fields=("q",)):
@@ -239,7 +236,7 @@ class InitiativeFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         if cleaned.get("ordering"):
             return self.filters["ordering"].filter(queryset, cleaned["ordering"])
-        return queryset.order_by(*DEFAULT_ORDERING)
+        return queryset.in_list_order()
 
     @property
     def error_messages(self):
@@ -282,9 +279,7 @@ class InstitutionFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        for term in text.search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+        return queryset.search(value)
 
     @property
     def error_messages(self):

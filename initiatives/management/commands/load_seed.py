@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from initiatives.models import Initiative
+from initiatives.search import deferred_refresh
 
 SEED_FIXTURES = ["seed"]
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
                 "The registry already has initiatives; seed not reloaded."
             )
             return
-        call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+        # Each partnership and relation of the fixture would refresh its
+        # initiative's search text: refresh each once, at the end.
+        with deferred_refresh():
+            call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         count = Initiative.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Seed loaded: {count} initiatives."))
