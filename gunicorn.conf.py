@@ -23,6 +23,6 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 # No client addresses or user agents in the access log: %(h)s and %(a)s are
-# left out on purpose (PRODUCT.md: no raw IP address or user agent is kept).
+# left out on purpose (docs/CONTRACT.md "Reads": no address or user agent is stored).
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1")

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix only (no cookie is ever set
-    # for visitors; see PRODUCT.md "public pages send no Set-Cookie").
+    # for visitors; see docs/CONTRACT.md "Languages and paths").
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,7 +208,7 @@ LOGIN_URL = "admin:login"
 # change shows on the next request; only hit counts on lists may lag this much.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
-# Hit counting (PRODUCT.md "Hit counts").
+# Hit counting (docs/CONTRACT.md "Reads").
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")

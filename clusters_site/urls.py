@@ -21,7 +21,7 @@ urlpatterns = [
 if settings.BENCH_CEILING_VIEW:
     urlpatterns.append(path("bench/ceiling", lambda request: HttpResponse("ok")))
 
-# Turkish at the plain paths, English under /en/ (PRODUCT.md URL contract).
+# Turkish at the plain paths, English under /en/ (docs/CONTRACT.md "Languages and paths").
 urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
     prefix_default_language=False,

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import text
 from .models import (
     FIRST_YEAR,
     YEARS_AHEAD,

@@ -1,4 +1,4 @@
-"""Counting reads of initiative pages (PRODUCT.md "Hit counts").
+"""Counting reads of initiative pages (docs/CONTRACT.md "Reads").
 
 A hit is a GET of a published initiative by a visitor: not HEAD, not a bot,
 not a prefetch, not logged-in staff, and not a repeat by the same visitor of

@@ -26,10 +26,6 @@ from .models import (
     Sector,
 )
 
-# The names the import calls (resources.py).
-deferred_search_refresh = search.deferred_refresh
-refresh_initiatives = search.refresh_search_text
-
 
 @receiver(pre_save, sender=Initiative)
 def initiative_raw_save(sender, instance, raw, **kwargs):

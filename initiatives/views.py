@@ -212,14 +212,9 @@ class InstitutionDetailView(DetailView):
             .select_related("initiative")
             .order_by("initiative__title_sort_key", "initiative_id", "id")
         )
-        groups = {}
-        for partnership in partnerships:
-            groups.setdefault(partnership.role, []).append(partnership.initiative)
-        context["initiatives_by_role"] = [
-            (label, groups[value])
-            for value, label in Partnership.Role.choices
-            if value in groups
-        ]
+        context["initiatives_by_role"] = Partnership.by_role(
+            partnerships, item=lambda partnership: partnership.initiative
+        )
         context["initiative_total"] = len({p.initiative_id for p in partnerships})
         return context
 

@@ -1,4 +1,4 @@
-"""Hit counting (PRODUCT.md "Hit counts"): who counts, dedupe, privacy, concurrency."""
+"""Hit counting (docs/CONTRACT.md "Reads"): who counts, dedupe, privacy, concurrency."""
 
 import datetime
 import logging

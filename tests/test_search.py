@@ -1,4 +1,4 @@
-"""Search the Turkish way, the same on SQLite and PostgreSQL (PRODUCT.md)."""
+"""Search the Turkish way, the same on SQLite and PostgreSQL (docs/CONTRACT.md "Turkish text")."""
 
 import pytest
 from pytest_django.asserts import assertContains

@@ -390,7 +390,7 @@ def test_a_partnership_moved_to_another_initiative_by_save_leaves_the_old_one():
 
 
 def test_an_import_makes_new_and_changed_initiatives_findable():
-    from initiatives.resources import INITIATIVE_COLUMNS, import_file
+    from initiatives.transfer import INITIATIVE_COLUMNS, import_file
 
     SectorFactory(name="Makine", name_en="Machinery")
     InstitutionFactory(name="Kayseri Sanayi Odası", acronym="KAYSO")

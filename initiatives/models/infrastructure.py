@@ -58,8 +58,8 @@ def _pending_import_key():
 class PendingImport(models.Model):
     """An uploaded file between the import preview and its confirmation.
 
-    Kept in the database, which every app server shares (the import's
-    ``DatabaseStorage``), not on one server's disk.
+    Kept in the database, which every app server shares (``DatabaseStorage`` in
+    transfer/admin.py), not on one server's disk.
     """
 
     key = models.CharField(

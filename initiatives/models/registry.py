@@ -416,14 +416,7 @@ class Initiative(models.Model):
 
     def partners_by_role(self):
         """[(role label, [partnerships])] in the order of Partnership.Role."""
-        groups = {}
-        for partnership in self.partnerships.all():
-            groups.setdefault(partnership.role, []).append(partnership)
-        return [
-            (label, groups[value])
-            for value, label in Partnership.Role.choices
-            if value in groups
-        ]
+        return Partnership.by_role(self.partnerships.all())
 
     def lead_institutions(self):
         return [
@@ -476,6 +469,19 @@ class Partnership(models.Model):
 
     def __str__(self):
         return f"{self.institution} ({self.get_role_display()})"
+
+    @classmethod
+    def by_role(cls, partnerships, item=lambda partnership: partnership):
+        """[(role label, [item(p), ...])] grouped by role, roles in the order of
+        ``Role`` (lead first), each group in the order given."""
+        groups = {}
+        for partnership in partnerships:
+            groups.setdefault(partnership.role, []).append(item(partnership))
+        return [
+            (label, groups[value])
+            for value, label in cls.Role.choices
+            if value in groups
+        ]
 
 
 class Link(models.Model):

@@ -12,13 +12,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import text
 from ..models import Initiative, Link, Partnership
+from ..search import INITIATIVE_TEXT_FIELDS, initiative_search_text
 from .cells import (
     choice_parser,
     format_decimal,
@@ -80,23 +80,21 @@ _INT = {
 _KEEP_WHEN_BLANK = {"status", "is_published", "date_added"}
 
 
-# TODO(lead): use the one search-text rule
 def _search_text(instance, canonical, context):
-    """``Initiative.build_search_text()`` from the file's values, without queries."""
-    parts = [
-        instance.title,
-        instance.summary,
-        instance.description,
-        instance.other_regions,
-        instance.support_programme,
-        instance.slug,
-    ]
-    parts += [context.sector_names[pk] for pk in canonical["sectors"]]
-    parts += [context.sector_names_en[pk] for pk in canonical["sectors"]]
-    parts += [context.province_names[pk] for pk in canonical["provinces"]]
-    for pk, _role in canonical["partners"]:
-        parts += [context.institution_names[pk], context.institution_acronyms[pk]]
-    return " " + text.fold(" ".join(p for p in parts if p)) + " "
+    """The one search-text rule (search.py), fed from the file's values: the
+    lookups loaded for the whole file, so no query per row."""
+    return initiative_search_text(
+        **{name: getattr(instance, name) for name in INITIATIVE_TEXT_FIELDS},
+        sectors=[
+            (context.sector_names[pk], context.sector_names_en[pk])
+            for pk in canonical["sectors"]
+        ],
+        provinces=[context.province_names[pk] for pk in canonical["provinces"]],
+        institutions=[
+            (context.institution_names[pk], context.institution_acronyms[pk])
+            for pk, _role in canonical["partners"]
+        ],
+    )
 
 
 class InitiativeResource(RegistryResource):
@@ -115,11 +113,7 @@ class InitiativeResource(RegistryResource):
     _currency = staticmethod(choice_parser(Initiative.Currency))
 
     def get_queryset(self):
-        # Numbered ones first, then by title the Turkish way: the same order on
-        # every database (SQLite and PostgreSQL put NULLs at opposite ends).
-        return Initiative.objects.order_by(
-            F("number").asc(nulls_last=True), "title_sort_key", "id"
-        )
+        return Initiative.objects.in_list_order()
 
     def title_of(self, canonical):
         return canonical["title"]

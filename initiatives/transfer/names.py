@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Initiative, Institution, Sector
-from ..signals import refresh_initiatives
+from ..search import refresh_search_text
 from .cells import choice_parser, parse_text
 from .planner import RegistryResource
 from .sql import BATCH
@@ -106,7 +106,7 @@ class _NameSlugResource(RegistryResource):
         model._default_manager.bulk_update(changed, fields, batch_size=BATCH)
         if changed:
             # Names are part of the initiatives' search text.
-            refresh_initiatives(
+            refresh_search_text(
                 Initiative.objects.filter(
                     **{f"{self.initiative_relation}__in": [i.pk for i in changed]}
                 ).values_list("pk", flat=True)

@@ -30,7 +30,7 @@ from import_export.fields import Field
 
 from .. import text
 from ..models import Link, Partnership
-from ..signals import deferred_search_refresh
+from ..search import deferred_refresh
 from .cells import error_messages, escape_cell, unescape_cell
 from .readers import FormulaCell, cell_text
 from .report import NEW, SKIP, UPDATE, ImportResult, RowChange, RowError
@@ -115,7 +115,7 @@ class RegistryResource:
             self.plan(table=table, result=result)
             return result
         try:
-            with transaction.atomic(), deferred_search_refresh():
+            with transaction.atomic(), deferred_refresh():
                 plan = self.plan(table=table, result=result)
                 if result.has_errors():
                     return result
