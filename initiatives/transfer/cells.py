@@ -225,11 +225,14 @@ def parse_date(raw):
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
         raise _not_a_date(raw)
     if not isinstance(raw, str):
+        finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+        if not finite:
+            raise _not_a_date(raw)
         low, high = (
             (datetime.date(year, 1, 1) - _EXCEL_DAY_ZERO).days
             for year in _PLAUSIBLE_YEARS
         )
-        if not low <= raw < high:  # NaN compares false
+        if not low <= raw < high:
             raise _not_a_date(raw)
         return _EXCEL_DAY_ZERO + datetime.timedelta(days=int(raw))
     value = raw.strip()

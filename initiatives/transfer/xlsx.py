@@ -25,6 +25,7 @@ date-formatted numbers, ISO dates), and a formula is a ``FormulaCell``.
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from decimal import Decimal, InvalidOperation
@@ -54,6 +55,20 @@ MAX_STYLES = 65_000
 STRINGS_PER_ROW = 50
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})[0-9]*")
 _TYPE = "/relationships/"
+# What zipfile raises for a damaged archive: a bad CRC (a member that is not
+# what it declares), offsets that point nowhere, an unknown compression
+# method, encryption.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    OverflowError,
+    ValueError,
+)
 
 
 class _Malformed(Exception):
@@ -63,7 +78,7 @@ class _Malformed(Exception):
 def read_xlsx(data, collector):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         raise _damaged() from None
     with archive:
         try:
@@ -72,16 +87,7 @@ def read_xlsx(data, collector):
             raise unreadable(
                 _("its sheet is damaged (the XML is not what Excel writes).")
             ) from None
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            NotImplementedError,
-            RuntimeError,
-            OSError,
-        ):
-            # A bad CRC (a member that is not what it declares), an unknown
-            # compression method, encryption.
+        except _ZIP_ERRORS:
             raise _damaged() from None
 
 
