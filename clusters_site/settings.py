@@ -234,6 +234,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 # More rows than this in one file are refused (split the file): a preview of
 # 20,000 rows already takes a while to read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+# A file is read within fixed limits whatever it claims or inflates to (issue
+# 11): a value beyond IMPORT_MAX_COLUMNS columns is refused; an XLSX (a zip)
+# may unpack to at most IMPORT_MAX_UNZIPPED_BYTES, and its cells hold at most
+# IMPORT_MAX_TEXT_CHARS characters (a shared string counts once per cell that
+# uses it), so one import stays within about 300 MB.
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "100"))
+IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
+)
+IMPORT_MAX_TEXT_CHARS = int(os.environ.get("IMPORT_MAX_TEXT_CHARS", "20000000"))
 # Import and export buttons need real permissions ("initiatives.import_initiative",
 # ...) that the Editors group holds (migration 0006); unset, the library lets
 # every staff user import.
