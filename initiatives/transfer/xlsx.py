@@ -28,7 +28,6 @@ import re
 import struct
 import zipfile
 import zlib
-from decimal import Decimal, InvalidOperation
 from xml.parsers import expat
 
 from django.conf import settings
@@ -41,11 +40,10 @@ from openpyxl.styles.numbers import (
 from openpyxl.utils.datetime import (
     MAC_EPOCH,
     WINDOWS_EPOCH,
-    from_excel,
-    from_ISO8601,
 )
 
-from .readers import CellError, FormulaCell, ImportFileError, unreadable
+from .readers import ImportFileError, unreadable
+from .xlsx_sheet import MalformedXML, Sheet, local_name, too_much_text
 
 CHUNK = 64 * 1024
 # An Excel workbook has a few dozen members and at most 64,000 cell styles.
@@ -71,10 +69,6 @@ _ZIP_ERRORS = (
 )
 
 
-class _Malformed(Exception):
-    """The XML is well formed but not what a workbook holds."""
-
-
 def read_xlsx(data, collector):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -83,7 +77,7 @@ def read_xlsx(data, collector):
     with archive:
         try:
             _Workbook(archive).read(collector)
-        except (expat.ExpatError, _Malformed):
+        except (expat.ExpatError, MalformedXML):
             raise unreadable(
                 _("its sheet is damaged (the XML is not what Excel writes).")
             ) from None
@@ -110,10 +104,6 @@ def _refuse_doctype(*args):
     raise unreadable(
         _("it declares a document type (DTD), which an Excel workbook never does.")
     )
-
-
-def _local(name):
-    return name.rpartition("}")[2]
 
 
 class _Workbook:
@@ -170,7 +160,7 @@ class _Workbook:
         rels = {}
 
         def start(name, attrs):
-            if _local(name) == "Relationship" and "Target" in attrs:
+            if local_name(name) == "Relationship" and "Target" in attrs:
                 target = attrs["Target"]
                 if target.startswith("/"):
                     path = target.lstrip("/")
@@ -192,10 +182,10 @@ class _Workbook:
 
         def start(name, attrs):
             nonlocal epoch
-            local = _local(name)
+            local = local_name(name)
             if local == "sheet":
                 sheets.append(
-                    next((v for k, v in attrs.items() if _local(k) == "id"), "")
+                    next((v for k, v in attrs.items() if local_name(k) == "id"), "")
                 )
             elif local == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 epoch = MAC_EPOCH
@@ -213,7 +203,7 @@ class _Workbook:
         by_type = {kind.rpartition("/")[2]: path for kind, path in rels.values()}
         date_styles, delta_styles = self.styles(by_type.get("styles"))
         strings = self.shared_strings(by_type.get("sharedStrings"))
-        _Sheet(self, collector, strings, date_styles, delta_styles, epoch).read(
+        Sheet(self, collector, strings, date_styles, delta_styles, epoch).read(
             worksheets[0]
         )
 
@@ -225,25 +215,25 @@ class _Workbook:
         custom, state = {}, {"xfs": False, "count": 0}
 
         def start(name, attrs):
-            local = _local(name)
+            local = local_name(name)
             if local == "numFmt":
                 try:
                     custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
                 except ValueError:
-                    raise _Malformed from None
+                    raise MalformedXML from None
                 if len(custom) > MAX_STYLES:
-                    raise _Malformed
+                    raise MalformedXML
             elif local == "cellXfs":
                 state["xfs"] = True
             elif local == "xf" and state["xfs"]:
                 index = state["count"]
                 state["count"] += 1
                 if index >= MAX_STYLES:
-                    raise _Malformed
+                    raise MalformedXML
                 try:
                     number_format = int(attrs.get("numFmtId", 0))
                 except ValueError:
-                    raise _Malformed from None
+                    raise MalformedXML from None
                 code = custom.get(number_format) or builtin_format_code(number_format)
                 if code and is_date_format(code):
                     dates.add(index)
@@ -251,7 +241,7 @@ class _Workbook:
                         deltas.add(index)
 
         def end(name):
-            if _local(name) == "cellXfs":
+            if local_name(name) == "cellXfs":
                 state["xfs"] = False
 
         self.parse(path, start=start, end=end)
@@ -266,7 +256,7 @@ class _Workbook:
         parts = []
 
         def start(name, attrs):
-            local = _local(name)
+            local = local_name(name)
             if local == "si":
                 state["si"] = True
                 parts.clear()
@@ -276,7 +266,7 @@ class _Workbook:
                 state["t"] = True
 
         def end(name):
-            local = _local(name)
+            local = local_name(name)
             if local == "si":
                 state["si"] = False
                 if len(strings) >= limit:
@@ -292,7 +282,7 @@ class _Workbook:
             if state["t"]:
                 state["chars"] += len(data)
                 if state["chars"] > self.text_limit:
-                    raise _too_much_text(self.text_limit)
+                    raise too_much_text(self.text_limit)
                 parts.append(data)
 
         self.parse(path, start=start, end=end, text=text)
@@ -307,161 +297,3 @@ def _too_many_strings(limit):
         )
         % {"limit": f"{limit:,}"}
     )
-
-
-def _too_much_text(limit):
-    return ImportFileError(
-        _(
-            "The cells of this file hold more than %(limit)s characters in all. "
-            "Split it into smaller files."
-        )
-        % {"limit": f"{limit:,}"}
-    )
-
-
-class _Sheet:
-    """The rows of one sheet, handed to the collector as they end."""
-
-    def __init__(self, workbook, collector, strings, date_styles, delta_styles, epoch):
-        self.workbook = workbook
-        self.collector = collector
-        self.strings = strings
-        self.date_styles = date_styles
-        self.delta_styles = delta_styles
-        self.epoch = epoch
-        self.max_columns = collector.max_columns
-        self.text_limit = workbook.text_limit
-        self.chars = 0
-        self.row_number = 0
-        self.row = None  # {column: value} of the row being read
-        self.column = 0
-        self.cell = None  # the cell being read: its attributes and texts
-        self.collect = None  # where character data goes: "v", "f", "t" or None
-        self.rph = 0
-
-    def read(self, path):
-        self.workbook.parse(path, start=self.start, end=self.end, text=self.text)
-        if self.collector.headers is None:
-            self.collector.add(1, [])
-
-    def start(self, name, attrs):
-        local = _local(name)
-        if local == "c" and self.row is not None:
-            self.cell = {"attrs": attrs, "v": [], "f": None, "t": None}
-            self.column += 1
-            reference = attrs.get("r")
-            if reference:
-                match = _CELL_REF.fullmatch(reference)
-                if not match:
-                    raise _Malformed
-                self.column = _column_index(match[1])
-        elif local == "row":
-            try:
-                self.row_number = (
-                    int(attrs["r"]) if "r" in attrs else self.row_number + 1
-                )
-            except ValueError:
-                raise _Malformed from None
-            self.row = {}
-            self.column = 0
-        elif self.cell is None:
-            return
-        elif local == "v":
-            self.collect = "v"
-        elif local == "f":
-            self.cell["f"] = []
-            self.collect = "f"
-        elif local == "is":
-            self.cell["t"] = []
-        elif local == "rPh":
-            self.rph += 1
-        elif local == "t" and self.cell["t"] is not None and not self.rph:
-            self.collect = "t"
-
-    def end(self, name):
-        local = _local(name)
-        if local == "c" and self.cell is not None:
-            value = self.value(self.cell)
-            self.cell = None
-            if value is None:
-                return
-            if self.column > self.max_columns:
-                raise self.collector.too_many_columns()
-            self.row[self.column] = value
-        elif local == "row" and self.row is not None:
-            row, self.row = self.row, None
-            if self.collector.headers is None and self.row_number != 1:
-                self.collector.add(1, [])  # the first row (the header) is empty
-            cells = [None] * (max(row) if row else 0)
-            for column, value in row.items():
-                cells[column - 1] = value
-            self.collector.add(self.row_number, cells)
-        elif local in ("v", "f", "t"):
-            self.collect = None
-        elif local == "rPh":
-            self.rph -= 1
-
-    def text(self, data):
-        if self.collect:
-            self.count(len(data))
-            self.cell[self.collect].append(data)
-
-    def count(self, chars):
-        self.chars += chars
-        if self.chars > self.text_limit:
-            raise _too_much_text(self.text_limit)
-
-    def value(self, cell):
-        """The cell's value as openpyxl reads it (``data_only=False``)."""
-        attrs = cell["attrs"]
-        kind = attrs.get("t", "n")
-        if cell["f"] is not None:
-            return FormulaCell("=" + "".join(cell["f"]))
-        if kind == "inlineStr":
-            return None if cell["t"] is None else "".join(cell["t"])
-        value = "".join(cell["v"]) or None
-        if value is None:
-            return None
-        try:
-            if kind == "n":
-                number = _number(value)
-                style = int(attrs.get("s", 0) or 0)
-                if style in self.date_styles:
-                    return self.date(number, style)
-                return number
-            if kind == "s":
-                text = self.strings[int(value)]
-                self.count(len(text))
-                return text
-            if kind == "b":
-                return bool(int(value))
-            if kind == "d":
-                return from_ISO8601(value)
-        except (ValueError, IndexError, InvalidOperation):
-            raise _Malformed from None
-        return value  # "str" (a formula's text), "e" (#N/A, #DIV/0!...)
-
-    def date(self, number, style):
-        try:
-            return from_excel(number, self.epoch, timedelta=style in self.delta_styles)
-        except (OverflowError, ValueError, TypeError, ArithmeticError):
-            return CellError(
-                _("The cell is formatted as a date, but %(value)s is not one.")
-                % {"value": number}
-            )
-
-
-def _number(value):
-    if "." in value or "e" in value or "E" in value:
-        return float(value)
-    if len(value) > 30:
-        # int() refuses past 4,300 digits; the parsers say "too large".
-        return Decimal(value)
-    return int(value)
-
-
-def _column_index(letters):
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + ord(letter) - 64
-    return index
