@@ -34,6 +34,7 @@ The modules, in the order a file goes through them:
 
 * ``readers``: bytes to a table (encodings, delimiters, JSON, limits), and
   ``xlsx``: a workbook's first sheet, streamed within the same limits;
+  ``xlsx_sheet``: the sheet's XML to rows, a row at a time;
 * ``cells``: one cell (Turkish numbers, dates, yes/no, choices, formulas);
 * ``lookups`` and ``relations``: names of sectors, provinces and institutions,
   and the many-valued cells (partners, links);
