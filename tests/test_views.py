@@ -526,11 +526,10 @@ def add_initiatives(total):
         initiative = Initiative(
             title=title,
             slug=f"toplu-{n:03d}",
-            summary="Çok sayıda girişimle sorgu sayısı denemesi.",
+            summary="Clusters: çok sayıda girişimle sorgu sayısı denemesi.",
             start_year=2000 + n % 20,
             hit_count=n,
             title_sort_key=text.sort_key(title),
-            search_text=f" {text.fold(title)} clusters medikal ankara izmir ostim ",
         )
         initiatives.append(initiative)
     initiatives = Initiative.objects.bulk_create(initiatives)
