@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import site_pages, views
 from .page_cache import cached_page
 
 app_name = "initiatives"
@@ -37,4 +37,5 @@ urlpatterns = [
         cached_page(views.InstitutionDetailView.as_view()),
         name="institution_detail",
     ),
+    path("about/", cached_page(site_pages.AboutView.as_view()), name="about"),
 ]
