@@ -1,10 +1,15 @@
 """The registry on the open web: about page, sitemap, robots.txt, favicon,
 feeds, Open Graph, JSON-LD, canonical links and citations."""
 
+from xml.etree import ElementTree
+
 import pytest
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.test_views import BROWSER
+from initiatives.models import Initiative, Institution
+from tests.factories import InstitutionFactory
+from tests.test_views import BROWSER, add_initiatives
 
 SITE = "https://kumeler.example.org"
 
@@ -64,3 +69,112 @@ def test_the_about_page_is_linked_from_every_page(client, seed):
     response = client.get("/en/initiatives/")
     assertContains(response, 'href="/en/about/"', count=2)  # navigation, footer
     assertContains(client.get("/about/"), 'aria-current="page">Hakkında</a>')
+
+
+# Sitemap, robots.txt, favicon.
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def sitemap_entries(client, **headers):
+    response = client.get("/sitemap.xml", **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}urlset"
+    return {
+        url.findtext(f"{SITEMAP}loc"): {
+            "lastmod": url.findtext(f"{SITEMAP}lastmod"),
+            "alternates": {
+                link.get("hreflang"): link.get("href")
+                for link in url.findall(f"{XHTML}link")
+                if link.get("rel") == "alternate"
+            },
+        }
+        for url in root.findall(f"{SITEMAP}url")
+    }
+
+
+def test_the_sitemap_lists_every_published_record_in_both_languages(client, seed):
+    hidden = Initiative.objects.get(slug="medical-industry-clusters")
+    hidden.is_published = False
+    hidden.save()
+    entries = sitemap_entries(client, HTTP_HOST="other.example.net")
+    paths = [
+        initiative.get_absolute_url() for initiative in Initiative.objects.published()
+    ] + [institution.get_absolute_url() for institution in Institution.objects.all()]
+    paths += ["/", "/initiatives/", "/institutions/", "/about/"]
+    expected = {SITE + path for path in paths} | {SITE + "/en" + path for path in paths}
+    assert set(entries) == expected
+    assert len(entries) == len(expected) == 2 * (17 + Institution.objects.count() + 4)
+    assert SITE + hidden.get_absolute_url() not in entries
+    assert SITE + "/en" + hidden.get_absolute_url() not in entries
+
+
+def test_the_sitemap_gives_hreflang_alternates_and_lastmod(client, seed):
+    initiative = Initiative.objects.get(slug="medical-industry-clusters")
+    entries = sitemap_entries(client)
+    path = initiative.get_absolute_url()
+    for loc in (SITE + path, SITE + "/en" + path):
+        assert entries[loc]["alternates"] == {
+            "tr": SITE + path,
+            "en": SITE + "/en" + path,
+            "x-default": SITE + path,
+        }
+        assert entries[loc]["lastmod"].startswith(
+            initiative.updated_at.astimezone(timezone.get_current_timezone())
+            .date()
+            .isoformat()
+        )
+    about = entries[SITE + "/en/about/"]
+    assert about["alternates"]["x-default"] == SITE + "/about/"
+    assert about["lastmod"] is None
+
+
+def test_an_institution_slugged_like_a_language_keeps_its_x_default(client, db):
+    InstitutionFactory(name="TR Kurumu", slug="tr")
+    entries = sitemap_entries(client)
+    assert entries[SITE + "/en/institutions/tr/"]["alternates"]["x-default"] == (
+        SITE + "/institutions/tr/"
+    )
+
+
+def test_the_sitemap_uses_as_many_queries_for_200_initiatives_as_for_18(
+    client, seed, django_assert_num_queries
+):
+    # published initiatives, institutions
+    with django_assert_num_queries(2):
+        small = sitemap_entries(client)
+    add_initiatives(200)
+    with django_assert_num_queries(2):
+        large = sitemap_entries(client)
+    assert len(large) == len(small) + 2 * (200 - 18)
+
+
+def test_robots_txt_disallows_the_admin_and_points_at_the_sitemap(client, db):
+    response = client.get("/robots.txt", HTTP_HOST="other.example.net")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines
+    assert not response.cookies
+
+
+def test_favicon_ico_is_an_icon_file(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"
+    count = int.from_bytes(response.content[4:6], "little")
+    sizes = {response.content[6 + 16 * n] for n in range(count)}
+    assert sizes == {16, 32}
+    assert "max-age" in response["Cache-Control"]
+
+
+def test_pages_name_both_icons(client, db):
+    response = client.get("/about/")
+    assertContains(response, '<link rel="icon" href="/favicon.ico" sizes="32x32">')
+    assertContains(response, 'type="image/svg+xml"')
