@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import site_pages, views
+from .feeds import InitiativeFeed
 from .page_cache import cached_page
 
 app_name = "initiatives"
@@ -21,6 +22,12 @@ urlpatterns = [
         "initiatives/export.json",
         views.initiative_export_json,
         name="initiative_export_json",
+    ),
+    # Before initiatives/<slug:slug>/, so no slug can ever shadow it.
+    path(
+        "initiatives/feed.atom",
+        cached_page(InitiativeFeed()),
+        name="initiative_feed",
     ),
     path(
         "initiatives/<slug:slug>/",

@@ -178,3 +178,124 @@ def test_pages_name_both_icons(client, db):
     response = client.get("/about/")
     assertContains(response, '<link rel="icon" href="/favicon.ico" sizes="32x32">')
     assertContains(response, 'type="image/svg+xml"')
+
+
+# Atom feeds.
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed(client, path, **headers):
+    response = client.get(path, **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def entry_links(root):
+    return [
+        entry.find(f"{ATOM}link").get("href") for entry in root.iter(f"{ATOM}entry")
+    ]
+
+
+def test_the_feed_is_atom_with_absolute_links_on_the_site_url(client, seed):
+    root = feed(client, "/initiatives/feed.atom", HTTP_HOST="other.example.net")
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 18
+    assert root.findtext(f"{ATOM}id") == SITE + "/initiatives/"
+    assert root.findtext(f"{ATOM}updated")
+    assert root.find(f"{ATOM}author").findtext(f"{ATOM}name")
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links == {
+        "alternate": SITE + "/initiatives/",
+        "self": SITE + "/initiatives/feed.atom",
+    }
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title")
+        assert entry.findtext(f"{ATOM}updated")
+        assert entry.findtext(f"{ATOM}id").startswith(SITE + "/initiatives/")
+    assert all(link.startswith(SITE + "/initiatives/") for link in entry_links(root))
+    assert b"other.example.net" not in client.get("/initiatives/feed.atom").content
+
+
+def test_the_feed_lists_only_published_initiatives_latest_change_first(client, seed):
+    hidden = Initiative.objects.get(slug="medical-industry-clusters")
+    hidden.is_published = False
+    hidden.save()
+    changed = Initiative.objects.get(slug="inoviz-izmir-for-health")
+    changed.summary = "Yeni özet."
+    changed.save()
+    links = entry_links(feed(client, "/initiatives/feed.atom"))
+    assert len(links) == 17
+    assert links[0] == SITE + changed.get_absolute_url()
+    assert SITE + hidden.get_absolute_url() not in links
+
+
+def test_the_feed_holds_at_most_50_entries(client, seed):
+    add_initiatives(60)
+    assert len(entry_links(feed(client, "/initiatives/feed.atom"))) == 50
+
+
+def test_the_feed_honours_the_list_filters_and_drops_junk(client, seed):
+    path = "/en/initiatives/feed.atom?utm_source=x&province=izmir&sector=medikal"
+    root = feed(client, path)
+    listed = client.get("/en/initiatives/?sector=medikal&province=izmir")
+    expected = {
+        f"{SITE}/en/initiatives/{initiative.slug}/"
+        for initiative in listed.context["page_obj"]
+    }
+    assert set(entry_links(root)) == expected
+    assert len(expected) == 1
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert root.findtext(f"{ATOM}title") == (
+        "Cluster initiatives: Medical and health, İzmir · Clustering in Türkiye"
+    )
+    self_link = [
+        link.get("href")
+        for link in root.findall(f"{ATOM}link")
+        if link.get("rel") == "self"
+    ]
+    assert self_link == [
+        SITE + "/en/initiatives/feed.atom?sector=medikal&province=izmir"
+    ]
+
+
+def test_the_turkish_feed_speaks_turkish(client, seed):
+    root = feed(client, "/initiatives/feed.atom")
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "tr"
+    assert "Türkiye'de Kümelenme" in root.findtext(f"{ATOM}title")
+
+
+@pytest.mark.parametrize(
+    "query", ["sector=nope", "year_from=abc", "status=lost", "institution=nobody"]
+)
+def test_a_bad_feed_parameter_is_a_400_saying_why(client, seed, query):
+    response = client.get(f"/en/initiatives/feed.atom?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().strip()
+    assert b"<feed" not in response.content
+
+
+def test_the_feed_uses_as_many_queries_for_200_initiatives_as_for_18(
+    client, seed, django_assert_num_queries
+):
+    path = "/initiatives/feed.atom?sector=medikal&province=izmir"
+    # content version, sector and province slugs, entries, their sectors
+    with django_assert_num_queries(5):
+        small = entry_links(feed(client, path))
+    add_initiatives(200)
+    with django_assert_num_queries(5):
+        large = entry_links(feed(client, path))
+    assert len(large) == 50 > len(small)
+
+
+def test_the_list_links_its_filtered_feed(client, seed):
+    response = client.get("/en/initiatives/?province=izmir&utm_source=x&page=1")
+    href = "/en/initiatives/feed.atom?province=izmir"
+    assertContains(
+        response, f'<link rel="alternate" type="application/atom+xml" href="{href}"'
+    )
+    assertContains(response, f'<a href="{href}" type="application/atom+xml">')
