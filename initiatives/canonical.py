@@ -10,6 +10,8 @@ are dropped.
 
 from urllib.parse import urlencode
 
+from .filters import clean_parameters
+
 # docs/CONTRACT.md "Parameters of the list and its exports", in link order.
 LIST_PARAMETERS = (
     "q",
@@ -58,3 +60,15 @@ def canonical_query(params, names, *, repeatable=REPEATABLE):
 
 def with_query(path, query):
     return f"{path}?{query}" if query else path
+
+
+def canonical_path(request):
+    """The request's path and canonical query (relative): the page's own
+    parameters by its URL name, none for pages that take none or that did
+    not resolve."""
+    match = getattr(request, "resolver_match", None)
+    names = PAGE_PARAMETERS.get(match.view_name, ()) if match else ()
+    if not names:
+        return request.path
+    params, _notices = clean_parameters(request.GET)
+    return with_query(request.path, canonical_query(params, names))

@@ -1,15 +1,22 @@
 """The registry on the open web: about page, sitemap, robots.txt, favicon,
 feeds, Open Graph, JSON-LD, canonical links and citations."""
 
+import html
+import json
+import re
 from xml.etree import ElementTree
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from initiatives.canonical import LIST_PARAMETERS, canonical_query
 from initiatives.models import Initiative, Institution
-from tests.factories import InstitutionFactory
-from tests.test_views import BROWSER, add_initiatives
+from tests.factories import InitiativeFactory, InstitutionFactory, PartnershipFactory
+from tests.test_views import BROWSER, MEDICAL, add_initiatives
+
+SLUG = "medical-industry-clusters"
 
 SITE = "https://kumeler.example.org"
 
@@ -299,3 +306,215 @@ def test_the_list_links_its_filtered_feed(client, seed):
         response, f'<link rel="alternate" type="application/atom+xml" href="{href}"'
     )
     assertContains(response, f'<a href="{href}" type="application/atom+xml">')
+
+
+# Canonical links.
+
+
+def canonical(response):
+    found = re.findall(
+        r'<link rel="canonical" href="([^"]*)">', response.content.decode()
+    )
+    assert len(found) <= 1
+    return html.unescape(found[0]) if found else None
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", "/"),
+        (
+            "/initiatives/?utm_source=x&page=1&ordering=title&province=izmir"
+            "&sector=medikal&q=k%C3%BCme&province=ankara&fbclid=y&status=",
+            "/initiatives/?q=k%C3%BCme&sector=medikal&province=ankara"
+            "&province=izmir&ordering=title",
+        ),
+        (
+            "/en/initiatives/?page=1&year_to=2012&year_from=2005&institution=ostim",
+            "/en/initiatives/?year_from=2005&year_to=2012&institution=ostim",
+        ),
+        (
+            "/institutions/?page=1&kind=oiz&status=active&q=zone",
+            "/institutions/?q=zone&kind=oiz",
+        ),
+        ("/initiatives/medical-industry-clusters/?utm_campaign=z", MEDICAL),
+        ("/en/institutions/ostim/?q=x", "/en/institutions/ostim/"),
+        ("/en/about/?ref=home", "/en/about/"),
+    ],
+)
+def test_the_canonical_link_keeps_only_the_page_parameters_in_order(
+    client, seed, path, expected
+):
+    response = client.get(path, HTTP_HOST="other.example.net")
+    assert response.status_code == 200
+    assert canonical(response) == SITE + expected
+
+
+def test_an_error_page_has_no_canonical_link(client, db):
+    response = client.get("/initiatives/nowhere/")
+    assert response.status_code == 404
+    assert canonical(response) is None
+
+
+def test_canonical_query_sorts_repeated_values_and_keeps_the_last_single_one():
+    params = QueryDict(
+        "province=izmir&junk=1&province=ankara&province=izmir&status=active"
+        "&status=completed&q=&page=1"
+    )
+    assert canonical_query(params, LIST_PARAMETERS) == (
+        "province=ankara&province=izmir&status=completed"
+    )
+    assert canonical_query(QueryDict("page=3&q=a b"), LIST_PARAMETERS) == (
+        "q=a+b&page=3"
+    )
+    assert canonical_query(QueryDict("utm_source=x"), LIST_PARAMETERS) == ""
+
+
+def test_hreflang_alternates_are_canonical_on_the_site_url(client, seed):
+    response = client.get(
+        "/initiatives/?utm_source=x&province=izmir", HTTP_HOST="other.example.net"
+    )
+    assertContains(
+        response,
+        f'<link rel="alternate" hreflang="en" href="{SITE}/en/initiatives/'
+        '?province=izmir">',
+    )
+    assertNotContains(response, "other.example.net")
+    # The visible switch keeps what the visitor had.
+    assertContains(response, 'href="/en/initiatives/?utm_source=x&amp;province=izmir"')
+
+
+# Open Graph, JSON-LD, citation.
+
+
+def meta_properties(response):
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(
+            r'<meta property="(og:[a-z:_]+)" content="([^"]*)">',
+            response.content.decode(),
+        )
+    }
+
+
+def json_ld(response):
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_the_initiative_page_has_open_graph_tags(client, seed):
+    response = client.get("/en" + MEDICAL, HTTP_HOST="other.example.net")
+    assert meta_properties(response) == {
+        "og:type": "website",
+        "og:title": "Medical Industry Clusters",
+        "og:description": Initiative.objects.get(slug=SLUG).summary,
+        "og:url": f"{SITE}/en{MEDICAL}",
+        "og:site_name": "Clustering in Türkiye",
+        "og:locale": "en_GB",
+        "og:locale:alternate": "tr_TR",
+    }
+
+
+def test_the_institution_page_has_open_graph_tags_in_its_language(client, seed):
+    properties = meta_properties(client.get("/institutions/ostim/"))
+    assert properties["og:title"] == "OSTİM Organized Industrial Zone"
+    assert properties["og:url"] == f"{SITE}/institutions/ostim/"
+    assert properties["og:locale"] == "tr_TR"
+    assert properties["og:site_name"] == "Türkiye'de Kümelenme"
+
+
+def test_the_initiative_json_ld_names_the_project_and_its_partners(client, seed):
+    initiative = Initiative.objects.get(slug=SLUG)
+    funder = InstitutionFactory(name="Fon Kurumu")
+    PartnershipFactory(initiative=initiative, institution=funder, role="funder")
+    data = json_ld(client.get("/en" + MEDICAL))
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "Project"
+    assert data["name"] == "Medical Industry Clusters"
+    assert data["url"] == f"{SITE}/en{MEDICAL}"
+    assert data["foundingDate"] == "2007"
+    assert data["member"] == [
+        {
+            "@type": "Organization",
+            "name": "OSTİM Organized Industrial Zone",
+            "url": f"{SITE}/en/institutions/ostim/",
+        }
+    ]
+    assert [org["name"] for org in data["funder"]] == ["Fon Kurumu"]
+    assert data["areaServed"] == [{"@type": "AdministrativeArea", "name": "Ankara"}]
+    assert data["subjectOf"]["@type"] == "Dataset"
+    assert (
+        data["subjectOf"]["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    )
+
+
+def test_the_institution_json_ld_is_an_organization_with_its_initiatives(client, seed):
+    data = json_ld(client.get("/institutions/ostim/"))
+    assert data["@type"] == "Organization"
+    assert data["name"] == "OSTİM Organized Industrial Zone"
+    assert data["alternateName"] == "OSTİM"
+    assert f"{SITE}{MEDICAL}" in [project["url"] for project in data["memberOf"]]
+
+
+def test_json_ld_cannot_close_its_script_element(client, db):
+    initiative = InitiativeFactory(
+        title="</script><script>alert(1)</script>", summary="a & b <!-- c"
+    )
+    response = client.get(initiative.get_absolute_url())
+    content = response.content.decode()
+    assert "<script>alert" not in content
+    assert "<!--" not in content.split('type="application/ld+json">')[1]
+    data = json_ld(response)
+    assert data["name"] == "</script><script>alert(1)</script>"
+    assert data["description"] == "a & b <!-- c"
+    assert "nonce" not in content.split("application/ld+json")[0][-200:]
+
+
+@pytest.mark.parametrize(
+    ("path", "retrieved", "permalink"),
+    [
+        (MEDICAL, "%d.%m.%Y", MEDICAL),
+        (
+            "/en/institutions/ostim/?utm_source=x",
+            "%-d %B %Y",
+            "/en/institutions/ostim/",
+        ),
+    ],
+)
+def test_the_record_pages_say_how_to_cite_them(
+    client, seed, path, retrieved, permalink
+):
+    response = client.get(path)
+    today = timezone.localdate()
+    assertContains(response, f'<a href="{SITE}{permalink}">{SITE}{permalink}</a>')
+    assertContains(
+        response,
+        f'<time datetime="{today.isoformat()}">{today.strftime(retrieved)}</time>',
+    )
+    assertContains(response, 'rel="license">CC BY 4.0</a>')
+    assertContains(response, 'id="cite-title"', count=1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/about/",
+        "/en/about/",
+        "/initiatives/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/favicon.ico",
+        "/en" + MEDICAL,
+        "/institutions/ostim/",
+    ],
+)
+def test_the_new_public_answers_set_no_cookie(client, seed, path):
+    response = client.get(path, HTTP_USER_AGENT=BROWSER)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
