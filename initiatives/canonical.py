@@ -10,6 +10,8 @@ are dropped.
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import TooManyFieldsSent
+
 from .filters import clean_parameters
 
 # docs/CONTRACT.md "Parameters of the list and its exports", in link order.
@@ -70,5 +72,9 @@ def canonical_path(request):
     names = PAGE_PARAMETERS.get(match.view_name, ()) if match else ()
     if not names:
         return request.path
-    params, _notices = clean_parameters(request.GET)
+    try:
+        params, _notices = clean_parameters(request.GET)
+    except TooManyFieldsSent:
+        # The 400 page for that very request renders through here.
+        return request.path
     return with_query(request.path, canonical_query(params, names))
