@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "import_export",
     "csp",
@@ -207,6 +208,20 @@ LOGIN_URL = "admin:login"
 # Public pages are cached per content version (initiatives/page_cache.py): a
 # change shows on the next request; only hit counts on lists may lag this much.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+
+# The registry's public address (scheme and host, no path): every absolute link
+# (sitemap, feeds, canonical, Open Graph, citations, hreflang) is built from it
+# by initiatives/site_url.py, never from the request's Host header, which a
+# visitor chooses and the page cache would keep.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The open data's licence, named on /about/, in citations and in the feeds.
+DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = os.environ.get(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Where visitors send corrections (/about/); empty: "contact the editors".
+CORRECTIONS_EMAIL = os.environ.get("CORRECTIONS_EMAIL", "")
 
 # Hit counting (docs/CONTRACT.md "Reads").
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
