@@ -301,6 +301,11 @@ if TRUSTED_PROXIES:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "warning_without_traceback": {
+            "()": "initiatives.log_filters.WarningWithoutTraceback",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {
         "handlers": ["console"],
@@ -308,5 +313,12 @@ LOGGING = {
     },
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # A request with a disallowed Host header gets a plain 400 (views.
+        # bad_request); Django logs it at ERROR with a traceback, which any
+        # scanner would fill the log with. One WARNING line is enough:
+        # https://docs.djangoproject.com/en/5.2/topics/logging/#django-security
+        "django.security.DisallowedHost": {
+            "filters": ["warning_without_traceback"],
+        },
     },
 }

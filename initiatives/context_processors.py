@@ -1,6 +1,21 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
+
+LEADING_SLASHES = re.compile(r"^[/\\]+")
+
+
+def local_path(request):
+    """The request's path and query string as a link that stays on this site.
+
+    ``GET //evil.example/`` has the path ``//evil.example/``, which a browser
+    reads as a link to another host: leading slashes (and backslashes, which
+    browsers treat alike) collapse into one.
+    """
+    return LEADING_SLASHES.sub("/", request.get_full_path())
 
 
 def language_links(request):
@@ -10,19 +25,25 @@ def language_links(request):
     cookie (docs/CONTRACT.md "Languages and paths").
     """
     current = get_language()
-    path = request.get_full_path()
+    path = local_path(request)
     links = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)
         if code != current and url == path:
             # A path that does not resolve (a 404): offer the other home page.
             url = translate_url("/en/" if current == "en" else "/", code)
+        try:
+            absolute_url = request.build_absolute_uri(url)
+        except DisallowedHost:
+            # Never reached through the middleware (CommonMiddleware refuses
+            # such a host first), but an error page must not fail on it.
+            absolute_url = url
         links.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "absolute_url": absolute_url,
                 "current": code == current,
             }
         )
