@@ -150,10 +150,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Give up waiting for a lock after a few seconds: the visitor or editor
-    # gets a 503 "try again" page (middleware.py) instead of a hung worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))}"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database host that is down, or accepts and never answers, costs a
+    # visitor this many seconds, then a 503 page (middleware.py), instead of
+    # the operating system's TCP timeout (30 s and more) and a 500. psycopg
+    # takes 2 s as its least.
+    options["connect_timeout"] = int(os.environ.get("DJANGO_PG_CONNECT_TIMEOUT", "2"))
+    # Give up waiting for a lock after a few seconds, and on any statement
+    # after a few more: the visitor or editor gets a 503 "try again" page
+    # instead of a hung worker (gunicorn would kill it at GUNICORN_TIMEOUT).
+    # An import of IMPORT_MAX_ROWS rows runs many statements, each far
+    # shorter than this.
+    options["options"] = (
+        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))} "
+        "-c statement_timeout="
+        f"{int(os.environ.get('DJANGO_PG_STATEMENT_TIMEOUT_MS', '10000'))}"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -261,9 +261,11 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return HttpResponse(
+        response = HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+        response["Retry-After"] = "60"
+        return response
     return HttpResponse("ok\n", content_type="text/plain")
 
 
