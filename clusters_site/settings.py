@@ -224,14 +224,22 @@ HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 
-# Editors' login: after this many failures from one address for one username
-# (or the per-address limit for any usernames) logins from there wait out
-# the window.
+# Editors' login (initiatives/login_throttle.py): after this many tries from
+# one address for one username (or the per-address limit for any usernames)
+# logins from there wait out the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
     os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20")
 )
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900"))
+# One account from any addresses: a short pause, since a stranger can spend
+# these tries too and must not keep an editor out for long.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = int(
+    os.environ.get("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "10")
+)
+LOGIN_ACCOUNT_THROTTLE_SECONDS = int(
+    os.environ.get("LOGIN_ACCOUNT_THROTTLE_SECONDS", "300")
+)
 
 # bench/serve.py only: a bare view behind the same middleware, the ceiling
 # the pages are measured against. Never set in production.
