@@ -76,6 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything can read a request body: public pages take none, the
+    # admin none larger than an import file (REQUEST_MAX_BODY_BYTES).
+    "initiatives.middleware.RequestBodyLimitMiddleware",
     # First: forwarded headers from anyone but a configured proxy are dropped
     # before SecurityMiddleware (HTTPS) or the hit counter (address) read them.
     "initiatives.middleware.TrustedProxyMiddleware",
@@ -253,7 +256,21 @@ BENCH_CEILING_VIEW = env_bool("DJANGO_BENCH_CEILING")
 IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# The largest request body the admin takes: an import file and the few form
+# fields around it. Larger ones are refused from their Content-Length before
+# a byte is read (RequestBodyLimitMiddleware); public pages take no body.
+# gunicorn has no body limit; the README's nginx example sets the same one.
+REQUEST_MAX_BODY_BYTES = IMPORT_MAX_UPLOAD_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+# Every upload that gets through stays in memory, so none is ever spooled to
+# a temporary file that a worker killed by its timeout would leave behind.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+# Should one ever be spooled all the same: under var/, not the shared /tmp.
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads"
+try:
+    FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only checkout: the system's temporary directory
+    FILE_UPLOAD_TEMP_DIR = None
 # More rows than this in one file are refused (split the file): a preview of
 # 20,000 rows already takes a while to read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
