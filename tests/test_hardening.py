@@ -81,7 +81,7 @@ def raw_request(url, head, body=b""):
     return answer.split(b"\r\n", 1)[0].decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("path", ["/admin/login/", "/initiatives/", "/healthz"])
 def test_an_anonymous_500_mb_post_is_refused_without_reading_it(
     live_server, path, monkeypatch

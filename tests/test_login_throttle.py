@@ -135,7 +135,7 @@ def test_successful_logins_use_up_no_tries(staff, settings):
         assert login(Client(), PASSWORD).status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_wrong_tries_check_exactly_the_limit_of_passwords(settings):
     UserFactory(username="ayse", is_staff=True)
     checked, lock = [], threading.Lock()
