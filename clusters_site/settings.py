@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything can read a request body: public pages take none, the
+    # admin none larger than an import file (REQUEST_MAX_BODY_BYTES).
+    "initiatives.middleware.RequestBodyLimitMiddleware",
     # First: forwarded headers from anyone but a configured proxy are dropped
     # before SecurityMiddleware (HTTPS) or the hit counter (address) read them.
     "initiatives.middleware.TrustedProxyMiddleware",
@@ -151,10 +154,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Give up waiting for a lock after a few seconds: the visitor or editor
-    # gets a 503 "try again" page (middleware.py) instead of a hung worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))}"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database host that is down, or accepts and never answers, costs a
+    # visitor this many seconds, then a 503 page (middleware.py), instead of
+    # the operating system's TCP timeout (30 s and more) and a 500. psycopg
+    # takes 2 s as its least.
+    options["connect_timeout"] = int(os.environ.get("DJANGO_PG_CONNECT_TIMEOUT", "2"))
+    # Give up waiting for a lock after a few seconds, and on any statement
+    # after a few more: the visitor or editor gets a 503 "try again" page
+    # instead of a hung worker (gunicorn would kill it at GUNICORN_TIMEOUT).
+    # An import of IMPORT_MAX_ROWS rows runs many statements, each far
+    # shorter than this.
+    options["options"] = (
+        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))} "
+        "-c statement_timeout="
+        f"{int(os.environ.get('DJANGO_PG_STATEMENT_TIMEOUT_MS', '10000'))}"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -225,17 +239,29 @@ CORRECTIONS_EMAIL = os.environ.get("CORRECTIONS_EMAIL", "")
 
 # Hit counting (docs/CONTRACT.md "Reads").
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
+# Readers of one initiative counted from one address per window, whatever
+# their user agents: an office behind one address counts several, a script
+# rotating its user agent no more (initiatives/hits.py).
+HIT_MAX_READERS_PER_ADDRESS = int(os.environ.get("HIT_MAX_READERS_PER_ADDRESS", "5"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 
-# Editors' login: after this many failures from one address for one username
-# (or the per-address limit for any usernames) logins from there wait out
-# the window.
+# Editors' login (initiatives/login_throttle.py): after this many tries from
+# one address for one username (or the per-address limit for any usernames)
+# logins from there wait out the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
     os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20")
 )
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900"))
+# One account from any addresses: a short pause, since a stranger can spend
+# these tries too and must not keep an editor out for long.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = int(
+    os.environ.get("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "10")
+)
+LOGIN_ACCOUNT_THROTTLE_SECONDS = int(
+    os.environ.get("LOGIN_ACCOUNT_THROTTLE_SECONDS", "300")
+)
 
 # bench/serve.py only: a bare view behind the same middleware, the ceiling
 # the pages are measured against. Never set in production.
@@ -245,7 +271,21 @@ BENCH_CEILING_VIEW = env_bool("DJANGO_BENCH_CEILING")
 IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# The largest request body the admin takes: an import file and the few form
+# fields around it. Larger ones are refused from their Content-Length before
+# a byte is read (RequestBodyLimitMiddleware); public pages take no body.
+# gunicorn has no body limit; the README's nginx example sets the same one.
+REQUEST_MAX_BODY_BYTES = IMPORT_MAX_UPLOAD_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+# Every upload that gets through stays in memory, so none is ever spooled to
+# a temporary file that a worker killed by its timeout would leave behind.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+# Should one ever be spooled all the same: under var/, not the shared /tmp.
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads"
+try:
+    FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only checkout: the system's temporary directory
+    FILE_UPLOAD_TEMP_DIR = None
 # More rows than this in one file are refused (split the file): a preview of
 # 20,000 rows already takes a while to read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
@@ -326,6 +366,11 @@ if TRUSTED_PROXIES:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "warning_without_traceback": {
+            "()": "initiatives.log_filters.WarningWithoutTraceback",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {
         "handlers": ["console"],
@@ -333,5 +378,12 @@ LOGGING = {
     },
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # A request with a disallowed Host header gets a plain 400 (views.
+        # bad_request); Django logs it at ERROR with a traceback, which any
+        # scanner would fill the log with. One WARNING line is enough:
+        # https://docs.djangoproject.com/en/5.2/topics/logging/#django-security
+        "django.security.DisallowedHost": {
+            "filters": ["warning_without_traceback"],
+        },
     },
 }

@@ -35,5 +35,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "initiatives.views.bad_request"
 handler404 = "initiatives.views.page_not_found"
 handler500 = "initiatives.views.server_error"

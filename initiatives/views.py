@@ -1,6 +1,11 @@
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
@@ -256,14 +261,28 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return HttpResponse(
+        response = HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+        response["Retry-After"] = "60"
+        return response
     return HttpResponse("ok\n", content_type="text/plain")
 
 
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception):
+    # Rendered without the request's context processors: the request may be
+    # what is wrong (a disallowed Host header, which any use of the host, such
+    # as the language links' absolute URLs, would raise again as a 500).
+    try:
+        return HttpResponseBadRequest(loader.get_template("400.html").render())
+    except Exception:  # noqa: BLE001 - the error page must never fail in turn
+        return HttpResponseBadRequest(
+            "Bad request.\n", content_type="text/plain; charset=utf-8"
+        )
 
 
 def server_error(request):

@@ -84,8 +84,8 @@ def test_the_cached_initiative_page_shows_the_exact_count_every_time(
     url = initiative.get_absolute_url()
     assertContains(client.get(url, HTTP_USER_AGENT=f"{BROWSER} 0"), "1 kez okundu")
     for n in range(1, 4):
-        # From the cache: the version, then the hit's three statements.
-        with django_assert_num_queries(4):
+        # From the cache: the version, then the hit's four statements.
+        with django_assert_num_queries(5):
             response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} {n}")
         assertContains(response, f"{n + 1} kez okundu")
     # A repeat by the same visitor: not counted, the count read fresh.

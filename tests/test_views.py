@@ -592,8 +592,8 @@ QUERY_COUNTED_PAGES = [
     ),
     ("/en/initiatives/?ordering=-hits&page=1", 10),
     # version, initiative, sectors, provinces, partners, links, related,
-    # 3 for the hit
-    (MEDICAL, 10),
+    # 4 for the hit (visitor, readers behind the address, count, day)
+    (MEDICAL, 11),
     # version, count, page, kinds
     ("/institutions/", 4),
     ("/institutions/?kind=oiz&q=zone", 4),

@@ -21,6 +21,7 @@ from .fields import (
     validate_year,
 )
 from .infrastructure import (
+    AddressReaders,
     ContentVersion,
     DailyHit,
     DailySalt,
@@ -52,6 +53,7 @@ __all__ = [
     "HTTP_URL_MESSAGE",
     "LIST_ORDER",
     "YEARS_AHEAD",
+    "AddressReaders",
     "ContentVersion",
     "DailyHit",
     "DailySalt",

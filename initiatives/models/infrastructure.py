@@ -41,6 +41,18 @@ class HitDedupe(models.Model):
         return self.key
 
 
+class AddressReaders(models.Model):
+    """How many visitors behind one address were counted reading one
+    initiative in the current window: a salted hash, never the address."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    readers = models.PositiveIntegerField(default=1)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.readers}"
+
+
 class DailySalt(models.Model):
     """The random salt of one day's visitor hashes; deleted after two days."""
 

@@ -4,6 +4,8 @@ The management commands, the admin, the public export views and the benchmark
 go through these; ``RESOURCES`` names what a file holds for the commands.
 """
 
+import itertools
+
 from .initiatives import InitiativeResource
 from .names import InstitutionResource, SectorResource
 from .readers import ImportFileError, read_table
@@ -55,15 +57,31 @@ def import_file(
 
 
 def export_stream(*, queryset, file_format):
-    """The export of ``queryset`` as text chunks, for a streaming response."""
+    """The export of ``queryset`` as text chunks, for a streaming response.
+
+    The first rows are read before this returns, so a database that is down
+    raises here, while the view can still answer 503, and never cuts a 200's
+    body after its first bytes.
+    """
     resource = InitiativeResource()
     headers = resource.column_names()
     if file_format == "csv":
         return csv_lines(
-            headers=headers, records=resource.export_records(queryset=queryset)
+            headers=headers,
+            records=_started(resource.export_records(queryset=queryset)),
         )
     if file_format == "json":
         return json_chunks(
-            headers=headers, records=json_records(resource=resource, queryset=queryset)
+            headers=headers,
+            records=_started(json_records(resource=resource, queryset=queryset)),
         )
     raise ValueError(f"unknown format {file_format!r}")
+
+
+def _started(records):
+    """``records`` with its first item read now (its queries run now)."""
+    first = next(records, _END)
+    return iter(()) if first is _END else itertools.chain([first], records)
+
+
+_END = object()
