@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "import_export",
     "csp",
@@ -222,6 +223,20 @@ LOGIN_URL = "admin:login"
 # change shows on the next request; only hit counts on lists may lag this much.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
+# The registry's public address (scheme and host, no path): every absolute link
+# (sitemap, feeds, canonical, Open Graph, citations, hreflang) is built from it
+# by initiatives/site_url.py, never from the request's Host header, which a
+# visitor chooses and the page cache would keep.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The open data's licence, named on /about/, in citations and in the feeds.
+DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = os.environ.get(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Where visitors send corrections (/about/); empty: "contact the editors".
+CORRECTIONS_EMAIL = os.environ.get("CORRECTIONS_EMAIL", "")
+
 # Hit counting (docs/CONTRACT.md "Reads").
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
 # Readers of one initiative counted from one address per window, whatever
@@ -274,6 +289,16 @@ except OSError:  # a read-only checkout: the system's temporary directory
 # More rows than this in one file are refused (split the file): a preview of
 # 20,000 rows already takes a while to read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+# A file is read within fixed limits whatever it claims or inflates to (issue
+# 11): a value beyond IMPORT_MAX_COLUMNS columns is refused; an XLSX (a zip)
+# may unpack to at most IMPORT_MAX_UNZIPPED_BYTES, and its cells hold at most
+# IMPORT_MAX_TEXT_CHARS characters (a shared string counts once per cell that
+# uses it), so one import stays within about 300 MB.
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "100"))
+IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
+)
+IMPORT_MAX_TEXT_CHARS = int(os.environ.get("IMPORT_MAX_TEXT_CHARS", "20000000"))
 # Import and export buttons need real permissions ("initiatives.import_initiative",
 # ...) that the Editors group holds (migration 0006); unset, the library lets
 # every staff user import.

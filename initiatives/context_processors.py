@@ -1,9 +1,11 @@
 import re
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
+
+from .canonical import canonical_path
+from .site_url import absolute_url
 
 LEADING_SLASHES = re.compile(r"^[/\\]+")
 
@@ -26,24 +28,22 @@ def language_links(request):
     """
     current = get_language()
     path = local_path(request)
+    canonical = LEADING_SLASHES.sub("/", canonical_path(request))
     links = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)
+        alternate = translate_url(canonical, code)
         if code != current and url == path:
             # A path that does not resolve (a 404): offer the other home page.
-            url = translate_url("/en/" if current == "en" else "/", code)
-        try:
-            absolute_url = request.build_absolute_uri(url)
-        except DisallowedHost:
-            # Never reached through the middleware (CommonMiddleware refuses
-            # such a host first), but an error page must not fail on it.
-            absolute_url = url
+            url = alternate = translate_url("/en/" if current == "en" else "/", code)
         links.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": url,
-                "absolute_url": absolute_url,
+                # hreflang links: the canonical address on SITE_URL, never
+                # the request's host or parameters the page does not take.
+                "absolute_url": absolute_url(alternate),
                 "current": code == current,
             }
         )

@@ -25,11 +25,16 @@ validation error and queries row by row (issue 4). Here:
 * all or nothing: any error anywhere means nothing is written;
 * files as Excel saves them: UTF-8 with or without BOM, Windows-1254, UTF-16,
   comma, semicolon or tab, XLSX formula cells refused, formula escaping both
-  ways.
+  ways;
+* hostile files (issue 11): every file is read within fixed limits of rows,
+  columns, unpacked bytes and characters, whatever it claims or inflates to,
+  and every cell ends in a value or a row error.
 
 The modules, in the order a file goes through them:
 
-* ``readers``: bytes to a table (encodings, delimiters, XLSX, JSON, limits);
+* ``readers``: bytes to a table (encodings, delimiters, JSON, limits), and
+  ``xlsx``: a workbook's first sheet, streamed within the same limits;
+  ``xlsx_sheet``: the sheet's XML to rows, a row at a time;
 * ``cells``: one cell (Turkish numbers, dates, yes/no, choices, formulas);
 * ``lookups`` and ``relations``: names of sectors, provinces and institutions,
   and the many-valued cells (partners, links);

@@ -11,6 +11,7 @@ round trip is exact.
 """
 
 import datetime
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -57,19 +58,63 @@ def split_cell(value, *, semicolons=False):
     return [item.strip() for item in re.split(separators, value) if item.strip()]
 
 
+def _shown(raw):
+    """A cell's value as an error message quotes it: at most 60 characters."""
+    value = str(raw)
+    return value if len(value) <= 60 else value[:60] + "…"
+
+
 def parse_text(raw):
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
+    """Text as typed; a number as its digits (Excel turns "2013" into one)."""
+    if isinstance(raw, bool):
+        raise ValidationError(
+            _(
+                "The cell holds a yes/no value (%(value)s) where text is "
+                "expected. Format the cell as Text and type the text again."
+            ),
+            params={"value": raw},
+        )
+    if isinstance(raw, datetime.date | datetime.time | datetime.timedelta):
+        raise ValidationError(
+            _(
+                "The cell holds a date or a time where text is expected. Format "
+                "the cell as Text and type the text again."
+            )
+        )
+    return str(raw).replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Larger whole numbers than any column holds (and int() refuses past 4,300
+# digits): "too large" before anything converts them.
+_MAX_INT_DIGITS = 18
+
+
+def _too_large(raw):
+    return ValidationError(
+        _("“%(value)s” is too large a number."), params={"value": _shown(raw)}
+    )
 
 
 def parse_int(raw):
     if isinstance(raw, bool):
         raise ValidationError(_("Enter a whole number."))
+    if isinstance(raw, float | Decimal):
+        finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+        if not finite:
+            raise ValidationError(_("Enter a whole number."))
+        if abs(raw) >= 10**_MAX_INT_DIGITS:
+            raise _too_large(raw)
+        if raw != int(raw):
+            raise ValidationError(_("Enter a whole number."))
+        return int(raw)
     if isinstance(raw, int):
+        if abs(raw) >= 10**_MAX_INT_DIGITS:
+            raise _too_large(raw)
         return raw
-    if isinstance(raw, float):
-        if raw.is_integer():
-            return int(raw)
-        raise ValidationError(_("Enter a whole number."))
+    if not isinstance(raw, str):
+        raise ValidationError(
+            _("“%(value)s” is not a whole number."), params={"value": _shown(raw)}
+        )
     value = raw.replace(" ", "").replace("\u00a0", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", value):  # "1.080" written the Turkish way
         value = value.replace(".", "")
@@ -77,16 +122,54 @@ def parse_int(raw):
         value = re.split(r"[.,]", value)[0]
     if not re.fullmatch(r"\d+", value):
         raise ValidationError(
-            _("“%(value)s” is not a whole number."), params={"value": raw}
+            _("“%(value)s” is not a whole number."), params={"value": _shown(raw)}
         )
+    if len(value.lstrip("0")) > _MAX_INT_DIGITS:
+        raise _too_large(raw)
     return int(value)
 
 
-def parse_decimal(raw):
+def parse_decimal(raw, *, max_digits=None, decimal_places=None):
+    """A number, the Turkish or the international way; with ``max_digits``
+    and ``decimal_places`` (the model field's), one that fits them."""
     if isinstance(raw, bool):
         raise ValidationError(_("Enter a number."))
     if isinstance(raw, int | float | Decimal):
-        return Decimal(str(raw))
+        number = Decimal(str(raw))
+    elif not isinstance(raw, str):
+        raise ValidationError(
+            _("“%(value)s” is not a number."), params={"value": _shown(raw)}
+        )
+    else:
+        number = _decimal_text(raw)
+    if not number.is_finite():
+        raise ValidationError(
+            _("“%(value)s” is not a number."), params={"value": _shown(raw)}
+        )
+    if max_digits is not None:
+        whole = max_digits - decimal_places
+        if number and number.adjusted() >= whole:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is too large: at most %(digits)s digits before "
+                    "the decimal mark."
+                ),
+                params={"value": _shown(raw), "digits": whole},
+            )
+        _sign, digits, exponent = number.as_tuple()
+        zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        if number and exponent + zeros < -decimal_places:
+            raise ValidationError(
+                _(
+                    "“%(value)s” has too many decimals: at most %(places)s digits "
+                    "after the decimal mark."
+                ),
+                params={"value": _shown(raw), "places": decimal_places},
+            )
+    return number
+
+
+def _decimal_text(raw):
     value = raw.replace(" ", "").replace("\u00a0", "")
     for symbol in ("€", "$", "₺", "TL", "TRY", "EUR", "USD"):
         value = value.replace(symbol, "")
@@ -104,14 +187,11 @@ def parse_decimal(raw):
     if decimal_mark:
         value = value.replace(decimal_mark, ".")
     try:
-        number = Decimal(value)
+        return Decimal(value)
     except InvalidOperation:
         raise ValidationError(
-            _("“%(value)s” is not a number."), params={"value": raw}
+            _("“%(value)s” is not a number."), params={"value": _shown(raw)}
         ) from None
-    if not number.is_finite():
-        raise ValidationError(_("“%(value)s” is not a number."), params={"value": raw})
-    return number
 
 
 def format_decimal(value):
@@ -123,11 +203,38 @@ def format_decimal(value):
     return format(value.normalize(), "f")
 
 
+# Excel keeps a date as the number of days since 30.12.1899 and shows it as a
+# date only when the cell is formatted as one; a plain number in a date
+# column is taken as such a date when it falls between these years.
+_EXCEL_DAY_ZERO = datetime.date(1899, 12, 30)
+_PLAUSIBLE_YEARS = (1950, 2100)
+
+
+def _not_a_date(raw):
+    return ValidationError(
+        _("“%(value)s” is not a date; write 2013-05-26 or 26.05.2013."),
+        params={"value": _shown(raw)},
+    )
+
+
 def parse_date(raw):
     if isinstance(raw, datetime.datetime):
         return raw.date()
     if isinstance(raw, datetime.date):
         return raw
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
+        raise _not_a_date(raw)
+    if not isinstance(raw, str):
+        finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+        if not finite:
+            raise _not_a_date(raw)
+        low, high = (
+            (datetime.date(year, 1, 1) - _EXCEL_DAY_ZERO).days
+            for year in _PLAUSIBLE_YEARS
+        )
+        if not low <= raw < high:
+            raise _not_a_date(raw)
+        return _EXCEL_DAY_ZERO + datetime.timedelta(days=int(raw))
     value = raw.strip()
     for pattern in (
         "%Y-%m-%d",
@@ -140,23 +247,26 @@ def parse_date(raw):
             return datetime.datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    raise ValidationError(
-        _("“%(value)s” is not a date; write 2013-05-26 or 26.05.2013."),
-        params={"value": raw},
-    )
+    raise _not_a_date(raw)
 
 
 def parse_bool(raw):
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, int | float):
+    if isinstance(raw, int | float | Decimal):
         return bool(raw)
+    if not isinstance(raw, str):
+        raise ValidationError(
+            _("“%(value)s” is not yes or no."), params={"value": _shown(raw)}
+        )
     value = text.fold(raw)
     if value in TRUE_WORDS:
         return True
     if value in FALSE_WORDS:
         return False
-    raise ValidationError(_("“%(value)s” is not yes or no."), params={"value": raw})
+    raise ValidationError(
+        _("“%(value)s” is not yes or no."), params={"value": _shown(raw)}
+    )
 
 
 def choice_parser(choices):
@@ -180,7 +290,7 @@ def choice_parser(choices):
             return keys[key]
         raise ValidationError(
             _("“%(value)s” is not one of: %(choices)s."),
-            params={"value": raw, "choices": ", ".join(choices.values)},
+            params={"value": _shown(raw), "choices": ", ".join(choices.values)},
         )
 
     return parse

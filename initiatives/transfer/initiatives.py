@@ -204,11 +204,16 @@ class InitiativeResource(RegistryResource):
 
     def parse(self, column, value, context):
         if column in _TEXT:
-            return parse_text(str(value))
+            return parse_text(value)
         if column in _INT:
             return parse_int(value)
         if column == "budget_amount":
-            return parse_decimal(value)
+            field = Initiative._meta.get_field("budget_amount")
+            return parse_decimal(
+                value,
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places,
+            )
         if column == "budget_currency":
             return self._currency(value)
         if column == "status":

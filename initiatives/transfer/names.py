@@ -26,7 +26,7 @@ class _NameSlugResource(RegistryResource):
         return value
 
     def parse(self, column, value, context):
-        return parse_text(str(value))
+        return parse_text(value)
 
     def blank(self, column):
         return ""

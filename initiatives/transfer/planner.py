@@ -32,7 +32,7 @@ from .. import text
 from ..models import Link, Partnership
 from ..search import deferred_refresh
 from .cells import error_messages, escape_cell, unescape_cell
-from .readers import FormulaCell, cell_text
+from .readers import CellError, FormulaCell, cell_text
 from .report import NEW, SKIP, UPDATE, ImportResult, RowChange, RowError
 from .sql import BATCH, CHUNK
 
@@ -173,10 +173,12 @@ class RegistryResource:
             for index, column in enumerate(columns):
                 value = cells[index] if index < len(cells) else None
                 if not column:
-                    if cell_text(value):
-                        errors[NON_FIELD_ERRORS].append(
-                            _("A cell has a value but its column has no name.")
-                        )
+                    unnamed = _("A cell has a value but its column has no name.")
+                    if cell_text(value) and unnamed not in errors[NON_FIELD_ERRORS]:
+                        errors[NON_FIELD_ERRORS].append(unnamed)
+                    continue
+                if isinstance(value, CellError):
+                    errors[column].append(value.message)
                     continue
                 if isinstance(value, FormulaCell):
                     errors[column].append(

@@ -49,6 +49,10 @@ class RowChange:
 
 
 class ImportResult:
+    # The preview lists this many errors; a file with every cell wrong would
+    # otherwise be a page of hundreds of thousands of rows.
+    ERRORS_SHOWN = 1000
+
     def __init__(self):
         self.file_error = None  # the file as a whole is wrong: no rows were read
         self.row_error_list = []  # RowError, in row order
@@ -69,6 +73,12 @@ class ImportResult:
             "unchanged": totals[SKIP],
             "errors": len({error.row for error in self.row_error_list}),
         }
+
+    def shown_errors(self):
+        return self.row_error_list[: self.ERRORS_SHOWN]
+
+    def hidden_error_count(self):
+        return max(0, len(self.row_error_list) - self.ERRORS_SHOWN)
 
     def new_and_changed(self):
         return [c for c in self.changes if c.import_type != SKIP]

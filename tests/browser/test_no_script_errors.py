@@ -21,6 +21,7 @@ PUBLIC_PAGES = [
     ("/institutions/", 200),
     ("/institutions/?kind=ministry&q=kalkinma", 200),
     ("/institutions/no-such-institution/", 404),
+    ("/about/", 200),
 ]
 SCRIPT_TITLE = "<script>alert(1)</script>"
 ATTRIBUTE_TITLE = '"><img src=x onerror=alert(1)>'
