@@ -11,6 +11,7 @@ are dropped.
 from urllib.parse import urlencode
 
 from django.core.exceptions import TooManyFieldsSent
+from django.http import QueryDict
 
 from .filters import clean_parameters
 
@@ -64,17 +65,38 @@ def with_query(path, query):
     return f"{path}?{query}" if query else path
 
 
-def canonical_path(request):
-    """The request's path and canonical query (relative): the page's own
-    parameters by its URL name, none for pages that take none or that did
-    not resolve."""
+def page_parameters(request):
+    """The names of the contract's parameters of the page ``request`` asks
+    for, by its URL name; none for pages that take none or did not resolve."""
     match = getattr(request, "resolver_match", None)
-    names = PAGE_PARAMETERS.get(match.view_name, ()) if match else ()
+    return PAGE_PARAMETERS.get(match.view_name, ()) if match else ()
+
+
+def only(params, names):
+    """A copy of the QueryDict ``params`` with only ``names``: what a page
+    builds its links from, so no link carries a parameter it ignores."""
+    kept = QueryDict(mutable=True)
+    for name in params:  # in the visitor's order, as the links were before
+        if name in names:
+            kept.setlist(name, params.getlist(name))
+    return kept
+
+
+def canonical_request(request):
+    """``(path, notices)``: the request's path with its canonical query
+    (relative), and what cleaning the parameters told the visitor (a
+    shortened search, say), which the page shows."""
+    names = page_parameters(request)
     if not names:
-        return request.path
+        return request.path, []
     try:
-        params, _notices = clean_parameters(request.GET)
+        params, notices = clean_parameters(request.GET)
     except TooManyFieldsSent:
         # The 400 page for that very request renders through here.
-        return request.path
-    return with_query(request.path, canonical_query(params, names))
+        return request.path, []
+    return with_query(request.path, canonical_query(params, names)), notices
+
+
+def canonical_path(request):
+    """The request's path and canonical query (relative)."""
+    return canonical_request(request)[0]

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from . import canonical
 from .models import ContentVersion
 
 # Part of every key: a deploy that changes what an entry holds never reads
@@ -45,8 +46,14 @@ def is_cacheable(request):
 
 
 def cache_key(request, version):
-    path = request.get_full_path()
-    digest = hashlib.sha256(path.encode("utf-8", "replace")).hexdigest()
+    """The canonical form of the request (docs/CONTRACT.md, the
+    paragraph after "Public URLs"): the page's own parameters only, validated the same way and in
+    a fixed order, with the notices they gave, and the language. Not the host
+    (pages build absolute links from SITE_URL) and not junk parameters, so no
+    request can add entries or poison one for other visitors."""
+    path, notices = canonical.canonical_request(request)
+    identity = "\n".join([path, *map(str, notices)])
+    digest = hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()
     return f"page{ENTRY_LAYOUT}:{version}:{get_language()}:{digest}"
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import facets, hits
+from . import canonical, facets, hits
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .transfer import export_filename, export_stream
@@ -37,7 +37,9 @@ class FilteredListMixin:
     filterset_class = None
 
     def get(self, request, *args, **kwargs):
-        self.params, self.notices = clean_parameters(request.GET)
+        params, self.notices = clean_parameters(request.GET)
+        # Links are built from these: never from a parameter the page ignores.
+        self.params = canonical.only(params, canonical.page_parameters(request))
         self.filterset = self.filterset_class(
             self.params, queryset=self.get_base_queryset(), request=request
         )

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from initiatives.models import (
+    AddressReaders,
     ContentVersion,
     DailyHit,
     DailySalt,
@@ -55,6 +56,7 @@ CONTENT_MODELS = [
     ProvinceLink,
 ]
 INFRASTRUCTURE_MODELS = {
+    AddressReaders,
     ContentVersion,
     DailyHit,
     DailySalt,

@@ -20,6 +20,7 @@ from initiatives.models import Initiative
 from initiatives.transfer import import_file
 from tests.factories import InitiativeFactory
 from tests.test_admin import initiative_form
+from tests.test_setup import run_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0"
@@ -219,16 +220,34 @@ def test_a_hung_or_refusing_database_gives_503_within_3_seconds(
         assert float(seconds) < 3, path
 
 
+def test_postgresql_statements_and_connections_time_out():
+    # The settings a PostgreSQL deploy gets, read in a fresh process whatever
+    # database this run uses; the live session's values are checked below.
+    result = run_settings(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u@db.invalid:5432/reg",
+        },
+        "from django.conf import settings; o = settings.DATABASES['default']"
+        "['OPTIONS']; print(o['connect_timeout']); print(o['options'])",
+    )
+    connect_timeout, options = result.stdout.strip().splitlines()
+    assert connect_timeout == "2", result.stderr
+    assert "statement_timeout=10000" in options
+    assert "lock_timeout=5000" in options
+
+
 @pytest.mark.django_db
-def test_postgresql_statements_and_connections_time_out(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL settings")
+def test_a_postgresql_session_runs_with_those_timeouts():
     with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == "10s"
-        cursor.execute("SHOW lock_timeout")
-        assert cursor.fetchone()[0] == "5s"
-    assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 2
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "10s"
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "5s"
+        else:
+            # SQLite's own bound: the busy timeout, in seconds.
+            assert connection.settings_dict["OPTIONS"]["timeout"] == 5
 
 
 @pytest.mark.django_db

@@ -162,3 +162,41 @@ def test_an_answer_that_is_not_complete_is_neither_cached_nor_filled(rf):
     cached = cached_page(view, fill=fill)
     assert cached(rf.get("/y/")).status_code == 404
     assert cached(rf.get("/y/")).content == b"[now]"
+
+
+def test_junk_parameters_neither_add_entries_nor_bypass_the_cache(
+    client, django_assert_num_queries
+):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi", provinces=["kayseri"])
+    client.get(LIST + "?province=kayseri&ordering=title")
+    for junk in ("utm_source=1", "x=2", "fbclid=abc&y=", "page=1"):
+        with django_assert_num_queries(1):  # the version only: a cached answer
+            response = client.get(f"{LIST}?{junk}&ordering=title&province=kayseri")
+        assertContains(response, "Kayseri Mobilya Kümesi")
+
+
+def test_a_page_first_asked_with_junk_parameters_links_without_them(client):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi", provinces=["kayseri"])
+    response = client.get(LIST + "?utm_source=mail&province=kayseri&zzz=1")
+    assertNotContains(response, "utm_source")
+    assertNotContains(response, "zzz")
+    assertNotContains(client.get(LIST + "?province=kayseri"), "utm_source")
+
+
+def test_a_search_shortened_for_one_visitor_is_not_shown_shortened_to_another(client):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi")
+    long_query = "kayseri " + "x" * 300
+    notice = "The search was too long"
+    assertContains(client.get("/en" + LIST, {"q": long_query}), notice)
+    shortened = ("kayseri " + "x" * 300)[:200]
+    assertNotContains(client.get("/en" + LIST, {"q": shortened}), notice)
+
+
+def test_another_host_cannot_poison_the_cached_links(client, settings):
+    settings.ALLOWED_HOSTS = ["registry.example", "localhost"]
+    settings.SITE_URL = "https://registry.example"
+    InitiativeFactory(title="Kayseri Mobilya Kümesi")
+    client.get(LIST, HTTP_HOST="localhost:1337")
+    response = client.get(LIST, HTTP_HOST="registry.example")
+    assertNotContains(response, "localhost:1337")
+    assertContains(response, 'href="https://registry.example/en/initiatives/"')
