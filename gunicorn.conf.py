@@ -16,13 +16,19 @@ graceful_timeout = 20
 keepalive = 5
 # A 200-character q percent-encodes to ~1,800 bytes (Turkish letters take 9
 # each) and filters add more: the default 4094-byte request line is too short
-# for Django to see the parameter and say it was shortened.
-limit_request_line = 16384
+# for Django to see the parameter and say it was shortened. 8190 is the most
+# gunicorn allows (a larger value is silently cut to it). Header fields up to
+# 16 KB, like the README's nginx example (large_client_header_buffers).
+limit_request_line = 8190
+limit_request_fields = 100
 limit_request_field_size = 16384
+# gunicorn has no limit on request bodies: RequestBodyLimitMiddleware refuses
+# them from their Content-Length (settings.REQUEST_MAX_BODY_BYTES), and the
+# proxy in front should too (README: client_max_body_size).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 # No client addresses or user agents in the access log: %(h)s and %(a)s are
-# left out on purpose (PRODUCT.md: no raw IP address or user agent is kept).
+# left out on purpose (docs/CONTRACT.md "Reads": no address or user agent is stored).
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1")

@@ -202,7 +202,7 @@ def run(n, workdir):
     from django.db import connection
 
     from initiatives.models import Initiative
-    from initiatives.resources import export_file, import_file
+    from initiatives.transfer import export_file, import_file
 
     print(f"N = {n:,} ({connection.vendor})", flush=True)
     exported, _ = timed("export CSV", n, lambda: export_file(file_format="csv"))

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "import_export",
     "csp",
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything can read a request body: public pages take none, the
+    # admin none larger than an import file (REQUEST_MAX_BODY_BYTES).
+    "initiatives.middleware.RequestBodyLimitMiddleware",
     # First: forwarded headers from anyone but a configured proxy are dropped
     # before SecurityMiddleware (HTTPS) or the hit counter (address) read them.
     "initiatives.middleware.TrustedProxyMiddleware",
@@ -87,7 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix only (no cookie is ever set
-    # for visitors; see PRODUCT.md "public pages send no Set-Cookie").
+    # for visitors; see docs/CONTRACT.md "Languages and paths").
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,10 +157,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Give up waiting for a lock after a few seconds: the visitor or editor
-    # gets a 503 "try again" page (middleware.py) instead of a hung worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))}"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database host that is down, or accepts and never answers, costs a
+    # visitor this many seconds, then a 503 page (middleware.py), instead of
+    # the operating system's TCP timeout (30 s and more) and a 500. psycopg
+    # takes 2 s as its least.
+    options["connect_timeout"] = int(os.environ.get("DJANGO_PG_CONNECT_TIMEOUT", "2"))
+    # Give up waiting for a lock after a few seconds, and on any statement
+    # after a few more: the visitor or editor gets a 503 "try again" page
+    # instead of a hung worker (gunicorn would kill it at GUNICORN_TIMEOUT).
+    # An import of IMPORT_MAX_ROWS rows runs many statements, each far
+    # shorter than this.
+    options["options"] = (
+        f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))} "
+        "-c statement_timeout="
+        f"{int(os.environ.get('DJANGO_PG_STATEMENT_TIMEOUT_MS', '10000'))}"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -226,19 +241,45 @@ LOGIN_URL = "admin:login"
 # change shows on the next request; only hit counts on lists may lag this much.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
-# Hit counting (PRODUCT.md "Hit counts").
+# The registry's public address (scheme and host, no path): every absolute link
+# (sitemap, feeds, canonical, Open Graph, citations, hreflang) is built from it
+# by initiatives/site_url.py, never from the request's Host header, which a
+# visitor chooses and the page cache would keep.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The open data's licence, named on /about/, in citations and in the feeds.
+DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = os.environ.get(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+# Where visitors send corrections (/about/); empty: "contact the editors".
+CORRECTIONS_EMAIL = os.environ.get("CORRECTIONS_EMAIL", "")
+
+# Hit counting (docs/CONTRACT.md "Reads").
 HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
+# Readers of one initiative counted from one address per window, whatever
+# their user agents: an office behind one address counts several, a script
+# rotating its user agent no more (initiatives/hits.py).
+HIT_MAX_READERS_PER_ADDRESS = int(os.environ.get("HIT_MAX_READERS_PER_ADDRESS", "5"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 
-# Editors' login: after this many failures from one address for one username
-# (or the per-address limit for any usernames) logins from there wait out
-# the window.
+# Editors' login (initiatives/login_throttle.py): after this many tries from
+# one address for one username (or the per-address limit for any usernames)
+# logins from there wait out the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
     os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20")
 )
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900"))
+# One account from any addresses: a short pause, since a stranger can spend
+# these tries too and must not keep an editor out for long.
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = int(
+    os.environ.get("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", "10")
+)
+LOGIN_ACCOUNT_THROTTLE_SECONDS = int(
+    os.environ.get("LOGIN_ACCOUNT_THROTTLE_SECONDS", "300")
+)
 
 # bench/serve.py only: a bare view behind the same middleware, the ceiling
 # the pages are measured against. Never set in production.
@@ -248,12 +289,34 @@ BENCH_CEILING_VIEW = env_bool("DJANGO_BENCH_CEILING")
 IMPORT_MAX_UPLOAD_BYTES = int(
     os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The largest request body the admin takes: an import file and the few form
+# fields around it. Larger ones are refused from their Content-Length before
+# a byte is read (RequestBodyLimitMiddleware); public pages take no body.
+# gunicorn has no body limit; the README's nginx example sets the same one.
+REQUEST_MAX_BODY_BYTES = IMPORT_MAX_UPLOAD_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+# Every upload that gets through stays in memory, so none is ever spooled to
+# a temporary file that a worker killed by its timeout would leave behind.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+# Should one ever be spooled all the same: under var/, not the shared /tmp.
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads"
+try:
+    FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only checkout: the system's temporary directory
+    FILE_UPLOAD_TEMP_DIR = None
 # More rows than this in one file are refused (split the file): a preview of
 # 20,000 rows already takes a while to read.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+# A file is read within fixed limits whatever it claims or inflates to (issue
+# 11): a value beyond IMPORT_MAX_COLUMNS columns is refused; an XLSX (a zip)
+# may unpack to at most IMPORT_MAX_UNZIPPED_BYTES, and its cells hold at most
+# IMPORT_MAX_TEXT_CHARS characters (a shared string counts once per cell that
+# uses it), so one import stays within about 300 MB.
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "100"))
+IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
+)
+IMPORT_MAX_TEXT_CHARS = int(os.environ.get("IMPORT_MAX_TEXT_CHARS", "20000000"))
 # Import and export buttons need real permissions ("initiatives.import_initiative",
 # ...) that the Editors group holds (migration 0006); unset, the library lets
 # every staff user import.
@@ -261,7 +324,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # The file between preview and confirm lives in the database, which every app
 # server shares; the library's default is one server's /tmp (issue 4).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "initiatives.resources.DatabaseStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "initiatives.transfer.admin.DatabaseStorage"
 IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(24 * 3600)))
 
 # Security headers that cost nothing in development either.
@@ -321,6 +384,11 @@ if TRUSTED_PROXIES:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "warning_without_traceback": {
+            "()": "initiatives.log_filters.WarningWithoutTraceback",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {
         "handlers": ["console"],
@@ -328,5 +396,12 @@ LOGGING = {
     },
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # A request with a disallowed Host header gets a plain 400 (views.
+        # bad_request); Django logs it at ERROR with a traceback, which any
+        # scanner would fill the log with. One WARNING line is enough:
+        # https://docs.djangoproject.com/en/5.2/topics/logging/#django-security
+        "django.security.DisallowedHost": {
+            "filters": ["warning_without_traceback"],
+        },
     },
 }

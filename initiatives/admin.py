@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from . import text
-from .admin_import import RegistryImportExportAdmin
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
-from .resources import InitiativeResource, InstitutionResource, SectorResource
+from .transfer import InitiativeResource, InstitutionResource, SectorResource
+from .transfer.admin import RegistryImportExportAdmin
 from .translation import missing_translation
 
 TRANSLATED_MODELS = (Initiative, Institution, Sector)
@@ -73,26 +72,16 @@ class BothLanguagesAdmin(TranslationAdmin):
 
 
 class FoldedSearchMixin:
-    """Admin search that ignores case and Turkish diacritics ("izmir" finds "İzmir").
-
-    Each word of the search must appear in ``folded_search_field``, a column
-    kept folded by the model.
-    """
-
-    folded_search_field = "slug"
+    """Admin search that ignores case and Turkish diacritics ("izmir" finds "İzmir"),
+    by the models' own ``QuerySet.search()``."""
 
     def get_search_results(self, request, queryset, search_term):
-        for term in text.search_terms(search_term):
-            queryset = queryset.filter(
-                **{f"{self.folded_search_field}__contains": term}
-            )
-        return queryset, False
+        return queryset.search(search_term), False
 
 
 @admin.register(Sector)
 class SectorAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
     resource_classes = [SectorResource]
-    folded_search_field = "search_text"
     list_display = ("name_tr", "name_en", "slug", "initiative_count")
     list_filter = (MissingTranslationFilter,)
     search_fields = ("name", "slug", "keywords")
@@ -131,7 +120,6 @@ class InstitutionAdmin(
     FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin
 ):
     resource_classes = [InstitutionResource]
-    folded_search_field = "search_text"
     list_display = ("name_tr", "name_en", "acronym", "kind", "country", "slug")
     list_filter = (MissingTranslationFilter, "kind", "country")
     search_fields = ("name", "acronym", "slug")
@@ -154,7 +142,6 @@ class LinkInline(admin.TabularInline):
 @admin.register(Initiative)
 class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
     resource_classes = [InitiativeResource]
-    folded_search_field = "search_text"
     list_display = (
         "number",
         "title",

@@ -1,4 +1,4 @@
-"""The public list's filters, their validation and the facet counts beside them.
+"""The public lists' filters and the validation of their parameters.
 
 django-filter ignores a bad value silently (the list is just empty, or the
 filter is dropped). Here every field says what was wrong in the visitor's
@@ -10,14 +10,12 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import text
 from .models import (
     FIRST_YEAR,
     YEARS_AHEAD,
@@ -27,7 +25,6 @@ from .models import (
     Province,
     Sector,
 )
-from .translation import LANGUAGE_CODES, choose
 
 Q_MAX_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 30
@@ -51,9 +48,6 @@ ORDERING_FIELDS = {
     "-hits": ["-hit_count", "title_sort_key", "id"],
     "-added": ["-date_added", "-id"],
 }
-# The official list's order; initiatives without a number come after it, on
-# every database (SQLite and PostgreSQL put NULLs at opposite ends).
-DEFAULT_ORDERING = [F("number").asc(nulls_last=True), "title_sort_key", "id"]
 
 
 def clean_parameters(query_dict, *, text_fields=("q",)):
@@ -141,7 +135,10 @@ class InitiativeFilterForm(forms.Form):
 
 
 class InitiativeFilter(django_filters.FilterSet):
-    """The filters of /initiatives/ (PRODUCT.md's URL contract)."""
+    """The filters of /initiatives/ (docs/CONTRACT.md "Parameters of the list").
+
+    Facet counts and links over these filters live in facets.py.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -195,9 +192,6 @@ class InitiativeFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("Unknown ordering: %(value)s")},
     )
 
-    # The filters whose options are listed with counts beside them.
-    FACETS = ("sector", "province", "status", "institution")
-
     class Meta:
         model = Initiative
         fields = []
@@ -241,7 +235,7 @@ class InitiativeFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         if cleaned.get("ordering"):
             return self.filters["ordering"].filter(queryset, cleaned["ordering"])
-        return queryset.order_by(*DEFAULT_ORDERING)
+        return queryset.in_list_order()
 
     @property
     def error_messages(self):
@@ -264,90 +258,6 @@ class InitiativeFilter(django_filters.FilterSet):
             return list(value)
         return [value]
 
-    def facet_counts(self, language_code):
-        """{facet: [option dict]} with, for each option, how many published
-        initiatives match every other active filter and that option.
-
-        One GROUP BY query per facet, whatever the number of initiatives.
-        """
-        self.is_valid()  # cleaned_data is read below
-        facets = {}
-        for name in self.FACETS:
-            base = self.filter_queryset(self.queryset.all(), exclude=(name,))
-            selected = {getattr(v, "slug", v) for v in self.active_values(name)}
-            options = getattr(self, f"_{name}_options")(base, language_code)
-            for option in options:
-                option["selected"] = option["value"] in selected
-            facets[name] = options
-        return facets
-
-    @staticmethod
-    def _grouped(base, *fields):
-        rows = (
-            base.order_by().values(*fields).annotate(count=Count("pk", distinct=True))
-        )
-        # Initiatives without any sector (province...) form a NULL group.
-        return [row for row in rows if row[fields[0]] is not None]
-
-    @staticmethod
-    def _in_turkish_order(options, key="label"):
-        return sorted(options, key=lambda o: (text.sort_key(o[key]), o["value"]))
-
-    def _sector_options(self, base, language_code):
-        names = [f"sectors__name_{code}" for code in LANGUAGE_CODES]
-        rows = self._grouped(base, "sectors__slug", *names)
-        return self._in_turkish_order(
-            {
-                "value": row["sectors__slug"],
-                "label": _in_language(row, "sectors__name", language_code),
-                "count": row["count"],
-            }
-            for row in rows
-        )
-
-    def _province_options(self, base, language_code):
-        rows = self._grouped(base, "provinces__slug", "provinces__name")
-        return self._in_turkish_order(
-            {
-                "value": row["provinces__slug"],
-                "label": row["provinces__name"],
-                "count": row["count"],
-            }
-            for row in rows
-        )
-
-    def _institution_options(self, base, language_code):
-        prefix = "partnerships__institution__"
-        names = [f"{prefix}name_{code}" for code in LANGUAGE_CODES]
-        rows = self._grouped(base, prefix + "slug", *names, prefix + "acronym")
-        options = []
-        for row in rows:
-            name = _in_language(row, prefix + "name", language_code)
-            options.append(
-                {
-                    "value": row[prefix + "slug"],
-                    "label": row[prefix + "acronym"] or name,
-                    "title": name.text,
-                    "count": row["count"],
-                }
-            )
-        return self._in_turkish_order(options, key="title")
-
-    def _status_options(self, base, language_code):
-        counts = {row["status"]: row["count"] for row in self._grouped(base, "status")}
-        return [
-            {"value": value, "label": capfirst(label), "count": counts[value]}
-            for value, label in Initiative.Status.choices
-            if value in counts
-        ]
-
-
-def _in_language(row, prefix, language_code):
-    """A name of a values() row, in the page's language or marked as another's."""
-    return choose(
-        {code: row[f"{prefix}_{code}"] for code in LANGUAGE_CODES}, language_code
-    )
-
 
 class InstitutionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -368,9 +278,7 @@ class InstitutionFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        for term in text.search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+        return queryset.search(value)
 
     @property
     def error_messages(self):

@@ -1,40 +1,60 @@
-"""Counting reads of initiative pages (PRODUCT.md "Hit counts").
+"""Counting reads of initiative pages (docs/CONTRACT.md "Reads").
 
 A hit is a GET of a published initiative by a visitor: not HEAD, not a bot,
 not a prefetch, not logged-in staff, and not a repeat by the same visitor of
 the same initiative within ``settings.HIT_DEDUPE_SECONDS``.
 
+Bots are the user agents of the maintained ``crawler-user-agents`` list plus
+our own rules for scripts and libraries it leaves out (``BOT_USER_AGENT``).
+
 Visitors are told apart by a salted hash of their address and user agent; the
 salt is random, rotates daily and lives in the database, so every app process
 computes the same key and nothing raw is ever stored. No cookie is needed.
+Since anyone can change their user agent at will, one address counts at most
+``settings.HIT_MAX_READERS_PER_ADDRESS`` readers of one initiative per window
+(a second salted key, of the address and the initiative, with a counter):
+several colleagues behind one office address still count, a script that
+rotates its user agent does not count more.
 
 The counters are written with single atomic statements (an upsert on the
-dedupe key, ``hit_count = hit_count + 1``, an upsert of the day's row), so no
-hit is lost when many processes count at once, on SQLite and PostgreSQL.
+dedupe key, an upsert of the address's readers, ``hit_count = hit_count +
+1``, an upsert of the day's row), so no hit is lost when many processes count
+at once, on SQLite and PostgreSQL.
 """
 
 import datetime
+import functools
 import hashlib
 import ipaddress
 import logging
 import re
 import secrets
 
+import crawleruseragents
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from .models import DailyHit, DailySalt, HitDedupe, Initiative
+from .models import AddressReaders, DailyHit, DailySalt, HitDedupe, Initiative
 
 logger = logging.getLogger(__name__)
 
+# What crawler-user-agents leaves out: HTTP libraries, API tools, monitors.
 BOT_USER_AGENT = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|archiver|scraper|facebookexternalhit|"
     r"embedly|preview|monitor|uptime|pingdom|lighthouse|headless|phantomjs|"
     r"curl/|wget/|python-|httpx|aiohttp|go-http-client|java/|libwww|okhttp|"
-    r"scrapy|feedfetcher|mediapartners",
+    r"scrapy|feedfetcher|mediapartners|postmanruntime|insomnia/|axios/|"
+    r"node-fetch|undici|got \(|dart:io|reqwest/|guzzlehttp|apache-httpclient|"
+    r"restsharp|winhttp|powershell|http_request",
     re.IGNORECASE,
 )
+# A longer user agent is matched on its start: the patterns are names that
+# come early, and a 16 KB header must not cost 1,500 patterns' scans.
+USER_AGENT_MATCHED_LENGTH = 512
+# The package compiles its patterns once per process, on first use: now, at
+# start-up, rather than during a visitor's request.
+crawleruseragents.is_crawler("")
 # Today's salt and yesterday's (a window that spans midnight); older ones go.
 SALT_DAYS_KEPT = 1
 
@@ -47,8 +67,7 @@ def is_countable(request):
     """Whether this request may count as a visitor's read."""
     if request.method != "GET":
         return False
-    user_agent = request.headers.get("User-Agent", "")
-    if not user_agent.strip() or BOT_USER_AGENT.search(user_agent):
+    if is_bot(request.headers.get("User-Agent", "")):
         return False
     for header in ("Purpose", "Sec-Purpose", "X-Moz", "X-Purpose"):
         value = request.headers.get(header, "").lower()
@@ -56,6 +75,17 @@ def is_countable(request):
             return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated and user.is_staff)
+
+
+@functools.lru_cache(maxsize=2048)
+def is_bot(user_agent):
+    """Whether a user agent is empty, a known crawler or a script."""
+    user_agent = user_agent[:USER_AGENT_MATCHED_LENGTH]
+    return (
+        not user_agent.strip()
+        or BOT_USER_AGENT.search(user_agent) is not None
+        or crawleruseragents.is_crawler(user_agent)
+    )
 
 
 def _is_trusted_proxy(address):
@@ -94,6 +124,7 @@ def daily_salt(day=None):
                 day__lt=day - datetime.timedelta(days=SALT_DAYS_KEPT)
             ).delete()
             HitDedupe.objects.filter(expires_at__lt=timezone.now()).delete()
+            AddressReaders.objects.filter(expires_at__lt=timezone.now()).delete()
         _salts.clear()
         _salts[day] = salt = row.salt
     return salt
@@ -101,15 +132,52 @@ def daily_salt(day=None):
 
 def visitor_key(request, initiative, *, day=None):
     """sha256(daily salt + address + user agent + initiative id), in hex."""
+    return _visitor_key(request, initiative.pk, day=day)
+
+
+def _visitor_key(request, initiative_id, *, day=None):
     material = "\n".join(
         [
             daily_salt(day),
             client_ip(request),
             request.headers.get("User-Agent", ""),
-            str(initiative.pk),
+            str(initiative_id),
         ]
     )
     return hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
+
+
+def _address_key(request, initiative_id):
+    """sha256(daily salt + address + initiative id): the visitors behind one
+    address, whatever their user agents."""
+    material = "\n".join(
+        [daily_salt(), "address", client_ip(request), str(initiative_id)]
+    )
+    return hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()
+
+
+def _readers_from_address(key, now):
+    """Count one more reader behind this address in its window (a new window
+    if the last one has ended), in one statement; the readers so far."""
+    ops = connection.ops
+    table = ops.quote_name(AddressReaders._meta.db_table)
+    key_column = ops.quote_name(AddressReaders._meta.get_field("key").column)
+    readers = ops.quote_name(AddressReaders._meta.get_field("readers").column)
+    expires = ops.quote_name(AddressReaders._meta.get_field("expires_at").column)
+    expires_at = now + datetime.timedelta(seconds=settings.HIT_DEDUPE_SECONDS)
+    now = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, {readers}, {expires}) "
+            f"VALUES (%s, 1, %s) ON CONFLICT ({key_column}) DO UPDATE SET "
+            f"{readers} = CASE WHEN {table}.{expires} < %s THEN 1 "
+            f"ELSE {table}.{readers} + 1 END, "
+            f"{expires} = CASE WHEN {table}.{expires} < %s "
+            f"THEN excluded.{expires} ELSE {table}.{expires} END "
+            f"RETURNING {readers}",
+            [key, ops.adapt_datetimefield_value(expires_at), now, now],
+        )
+        return cursor.fetchone()[0]
 
 
 def _first_view_in_window(key, now):
@@ -178,40 +246,60 @@ def _add_daily_hit(initiative_id, day):
 def record_hit(request, initiative):
     """Count ``request`` as a read of ``initiative`` if it is a visitor's first
     in the dedupe window. Returns True when a hit was counted; then
-    ``initiative.hit_count`` holds the new count.
-
-    At most three queries (plus one a day for the salt). A locked database
-    loses the hit, with a warning, rather than the page.
-    """
-    if not initiative.is_published or not is_countable(request):
+    ``initiative.hit_count`` holds the new count."""
+    if not initiative.is_published:
         return False
-    now = timezone.now()
-    try:
-        key = visitor_key(request, initiative)
-        with transaction.atomic(savepoint=False):
-            if not _first_view_in_window(key, now):
-                return False
-            initiative.hit_count = _increment(initiative.pk)
-            _add_daily_hit(initiative.pk, timezone.localdate(now))
-    except OperationalError:
-        logger.warning("Hit of initiative %s not counted", initiative.pk, exc_info=True)
+    new_count = count_read(request, initiative.pk)
+    if new_count is None:
         return False
+    initiative.hit_count = new_count
     return True
 
 
-def read_count(request, initiative):
-    """Record the read if it counts; the hit count to show on the page.
+def count_read(request, initiative_id):
+    """Count ``request`` as a read of the published initiative
+    ``initiative_id`` if it is a visitor's first in the dedupe window: the
+    new hit count, or None when nothing was counted.
 
-    ``initiative`` needs ``pk`` and ``is_published``; its ``hit_count`` may be
-    unknown (None), as for a page served from the cache.
+    One query for a repeat, four for a counted read (plus one a day for the
+    salt). A locked database loses the hit, with a warning, rather than the
+    page.
     """
-    if record_hit(request, initiative):
-        return initiative.hit_count
-    if initiative.hit_count is None:
+    if not is_countable(request):
+        return None
+    now = timezone.now()
+    try:
+        key = _visitor_key(request, initiative_id)
+        address_key = _address_key(request, initiative_id)
+        with transaction.atomic(savepoint=False):
+            if not _first_view_in_window(key, now):
+                return None
+            readers = _readers_from_address(address_key, now)
+            if readers > settings.HIT_MAX_READERS_PER_ADDRESS:
+                return None
+            new_count = _increment(initiative_id)
+            _add_daily_hit(initiative_id, timezone.localdate(now))
+    except OperationalError:
+        logger.warning("Hit of initiative %s not counted", initiative_id, exc_info=True)
+        return None
+    return new_count
+
+
+def read_count(request, initiative_id, *, hit_count=None):
+    """The read count a published initiative's page shows, this read
+    included when it counts.
+
+    ``hit_count`` is the count the page was rendered with; None for a page
+    from the cache, whose count is then read fresh (one query).
+    """
+    new_count = count_read(request, initiative_id)
+    if new_count is not None:
+        return new_count
+    if hit_count is None:
         return (
-            Initiative.objects.filter(pk=initiative.pk)
+            Initiative.objects.filter(pk=initiative_id)
             .values_list("hit_count", flat=True)
             .first()
             or 0
         )
-    return initiative.hit_count
+    return hit_count

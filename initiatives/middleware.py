@@ -9,6 +9,53 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
+ADMIN_PATH = "/admin/"
+
+
+def _refuse_body(message):
+    response = HttpResponse(
+        message + "\n", status=413, content_type="text/plain; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse request bodies before anything reads or spools them.
+
+    Public pages are read-only: a request with a body there is refused at
+    once. The admin takes bodies up to ``REQUEST_MAX_BODY_BYTES`` (an import
+    file of ``IMPORT_MAX_UPLOAD_BYTES`` and its form), judged by the
+    ``Content-Length`` header alone; Django would otherwise spool a large
+    upload to disk before the CSRF check turns an anonymous one away.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(header)
+        except ValueError:
+            length = -1
+        chunked = bool(request.META.get("HTTP_TRANSFER_ENCODING"))
+        if not request.path_info.startswith(ADMIN_PATH):
+            if length != 0 or chunked:
+                return _refuse_body(_("This address accepts no request body."))
+        elif length < 0 or length > settings.REQUEST_MAX_BODY_BYTES:
+            limit = settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024
+            return _refuse_body(
+                _(
+                    "The upload is too large: files of up to %(limit)s MB can be "
+                    "imported. Split the file into smaller ones and import them "
+                    "one after the other."
+                )
+                % {"limit": f"{limit:.0f}"}
+            )
+        return self.get_response(request)
+
+
 FORWARDED_HEADERS = (
     "HTTP_X_FORWARDED_FOR",
     "HTTP_X_FORWARDED_PROTO",

@@ -5,8 +5,12 @@ public content (database triggers, migration 0008), so a page cached under
 the old number is never served after an admin save or an import: the next
 request reads the new number and renders afresh. Hit counts do not change
 the number; lists and the home page may show counts up to
-``PAGE_CACHE_SECONDS`` old, and the initiative page inserts its count fresh on
-every request (``READ_COUNT_MARKER``).
+``PAGE_CACHE_SECONDS`` old.
+
+A page with a part that must be current on every request (the initiative
+page's read count, docs/CONTRACT.md "Reads") is still rendered once: the
+view leaves a marker in the body, and ``cached_page``'s ``fill`` puts the
+part in on every answer, fresh or cached.
 
 Only anonymous GETs are cached (a visitor with a session cookie, such as a
 logged-in editor, may see edit links), and only complete 200 answers.
@@ -20,10 +24,12 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from . import canonical
 from .models import ContentVersion
 
-# Stands where the initiative page's "Read N times" goes in its cached copy.
-READ_COUNT_MARKER = "<!--read-count-->"
+# Part of every key: a deploy that changes what an entry holds never reads
+# an entry of the old shape from a shared cache.
+ENTRY_LAYOUT = 2
 
 
 def content_version():
@@ -39,42 +45,58 @@ def is_cacheable(request):
     )
 
 
-def cache_key(request, version, kind="page"):
-    path = request.get_full_path()
-    digest = hashlib.sha256(path.encode("utf-8", "replace")).hexdigest()
-    return f"{kind}:{version}:{get_language()}:{digest}"
+def cache_key(request, version):
+    """The canonical form of the request (docs/CONTRACT.md, the
+    paragraph after "Public URLs"): the page's own parameters only, validated the same way and in
+    a fixed order, with the notices they gave, and the language. Not the host
+    (pages build absolute links from SITE_URL) and not junk parameters, so no
+    request can add entries or poison one for other visitors."""
+    path, notices = canonical.canonical_request(request)
+    identity = "\n".join([path, *map(str, notices)])
+    digest = hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()
+    return f"page{ENTRY_LAYOUT}:{version}:{get_language()}:{digest}"
 
 
-def stored_response(entry):
-    content, content_type = entry
-    return HttpResponse(content, content_type=content_type)
+def _is_complete(response):
+    return response.status_code == 200 and not response.streaming
 
 
-def cached_page(view):
-    """Serve ``view``'s anonymous answers from the cache, by content version."""
+def cached_page(view=None, *, fill=None):
+    """Serve ``view``'s anonymous answers from the cache, by content version.
+
+    ``fill(request, content, **fill_args)`` returns ``content`` (bytes) with
+    its per-request parts put in, for every answer whose view set
+    ``response.fill_args``: keyword arguments that hold as long as the
+    content version, kept in the cache with the body. A view may add
+    ``response.fill_args_now``, arguments that hold only for the render that
+    made them (a count it has just read); they are never cached.
+    """
+    if view is None:
+        return functools.partial(cached_page, fill=fill)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         version = content_version() if is_cacheable(request) else None
-        if version is None:
-            return view(request, *args, **kwargs)
-        key = cache_key(request, version)
-        entry = cache.get(key)
+        key = None if version is None else cache_key(request, version)
+        entry = None if key is None else cache.get(key)
         if entry is not None:
-            return stored_response(entry)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response = response.render()
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-        ):
-            cache.set(
-                key,
-                (response.content, response["Content-Type"]),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            content, content_type, fill_args = entry
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response = response.render()
+            fill_args = getattr(response, "fill_args", None)
+            if key is not None and _is_complete(response) and not response.cookies:
+                cache.set(
+                    key,
+                    (response.content, response["Content-Type"], fill_args),
+                    settings.PAGE_CACHE_SECONDS,
+                )
+            if fill_args is not None:
+                fill_args = {**fill_args, **getattr(response, "fill_args_now", {})}
+        if fill is not None and fill_args is not None and _is_complete(response):
+            response.content = fill(request, response.content, **fill_args)
         return response
 
     return wrapper

@@ -1,13 +1,11 @@
-"""Keep the derived columns (search text, sort keys) right after every write.
+"""Keep the search text right after ORM saves, deletes and relation changes.
 
-Admin forms, inlines, imports, fixtures and the shell all write through the
-ORM; these receivers make each of them refresh ``Initiative.search_text``
-through the one QuerySet method that builds it. Bulk writers wrap their work in
-``deferred_search_refresh()`` so each initiative is refreshed once at the end.
+Admin forms, inlines, fixtures and the shell write through ``save()``,
+``delete()`` and the many-to-many managers; these receivers hand the
+initiatives concerned to the one refresh in search.py. Multi-row writes
+(``QuerySet.update()``, bulk writes) are kept right by the QuerySets in
+models/registry.py.
 """
-
-import contextlib
-import contextvars
 
 from django.db.models.signals import (
     m2m_changed,
@@ -18,6 +16,7 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 
+from . import search
 from .models import (
     Initiative,
     Institution,
@@ -26,35 +25,6 @@ from .models import (
     Province,
     Sector,
 )
-
-_pending = contextvars.ContextVar("pending_search_refresh", default=None)
-
-
-@contextlib.contextmanager
-def deferred_search_refresh():
-    """Collect the initiatives to refresh and refresh them once, on exit."""
-    if _pending.get() is not None:
-        yield
-        return
-    token = _pending.set(set())
-    try:
-        yield
-        pending = _pending.get()
-    finally:
-        _pending.reset(token)
-    if pending:
-        Initiative.objects.filter(pk__in=pending).refresh_search_text()
-
-
-def refresh_initiatives(pks):
-    pks = {pk for pk in pks if pk is not None}
-    if not pks:
-        return
-    pending = _pending.get()
-    if pending is not None:
-        pending.update(pks)
-    else:
-        Initiative.objects.filter(pk__in=pks).refresh_search_text()
 
 
 @receiver(pre_save, sender=Initiative)
@@ -79,21 +49,38 @@ def name_slug_raw_save(sender, instance, raw, **kwargs):
 @receiver(m2m_changed, sender=Initiative.sectors.through)
 @receiver(m2m_changed, sender=Initiative.provinces.through)
 def initiative_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":
+        # clear() from the sector/province side: remember what it had.
+        instance._cleared_initiative_pks = list(
+            instance.initiatives.values_list("pk", flat=True)
+        )
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        refresh_initiatives([instance.pk])
-    elif pk_set:
-        refresh_initiatives(pk_set)
+        search.refresh_search_text([instance.pk])
+    elif action == "post_clear":
+        search.refresh_search_text(instance.__dict__.pop("_cleared_initiative_pks", []))
     else:
-        # clear() from the sector/province side: refresh what it had.
-        refresh_initiatives(instance.initiatives.values_list("pk", flat=True))
+        search.refresh_search_text(pk_set or [])
+
+
+@receiver(pre_save, sender=Partnership)
+def partnership_moving(sender, instance, raw, **kwargs):
+    # A partnership moved to another initiative leaves the old one's text.
+    if instance.pk and not raw:
+        instance._old_initiative_ids = list(
+            Partnership.objects.filter(pk=instance.pk).values_list(
+                "initiative_id", flat=True
+            )
+        )
 
 
 @receiver(post_save, sender=Partnership)
 @receiver(post_delete, sender=Partnership)
 def partnership_changed(sender, instance, **kwargs):
-    refresh_initiatives([instance.initiative_id])
+    search.refresh_search_text(
+        [instance.initiative_id, *getattr(instance, "_old_initiative_ids", [])]
+    )
 
 
 @receiver(post_save, sender=Sector)
@@ -101,7 +88,7 @@ def partnership_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Institution)
 def name_changed(sender, instance, created, raw, **kwargs):
     if not created:
-        refresh_initiatives(instance.initiatives.values_list("pk", flat=True))
+        search.refresh_search_text(instance.initiatives.values_list("pk", flat=True))
 
 
 @receiver(pre_delete, sender=Sector)
@@ -114,4 +101,4 @@ def name_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Sector)
 @receiver(post_delete, sender=Province)
 def name_deleted(sender, instance, **kwargs):
-    refresh_initiatives(getattr(instance, "_initiative_pks", []))
+    search.refresh_search_text(getattr(instance, "_initiative_pks", []))

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import site_pages, views
+from .feeds import InitiativeFeed
 from .page_cache import cached_page
 
 app_name = "initiatives"
@@ -22,9 +23,15 @@ urlpatterns = [
         views.initiative_export_json,
         name="initiative_export_json",
     ),
+    # Before initiatives/<slug:slug>/, so no slug can ever shadow it.
+    path(
+        "initiatives/feed.atom",
+        cached_page(InitiativeFeed()),
+        name="initiative_feed",
+    ),
     path(
         "initiatives/<slug:slug>/",
-        views.InitiativeDetailView.as_view(),
+        cached_page(views.InitiativeDetailView.as_view(), fill=views.put_read_count),
         name="initiative_detail",
     ),
     path(
@@ -37,4 +44,5 @@ urlpatterns = [
         cached_page(views.InstitutionDetailView.as_view()),
         name="institution_detail",
     ),
+    path("about/", cached_page(site_pages.AboutView.as_view()), name="about"),
 ]

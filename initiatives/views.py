@@ -1,27 +1,28 @@
-from types import SimpleNamespace
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import hits, page_cache, text
+from . import canonical, facets, hits, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
-from .resources import export_filename, export_stream
-from .translation import institution_name, translated
+from .transfer import export_filename, export_stream
+from .translation import translated
 
 HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
-# Facets with more options than this start folded (<details>) unless in use.
-FACET_OPEN_LENGTH = 12
+# Stands where the initiative page's "Read N times" goes (put_read_count).
+READ_COUNT_MARKER = b"<!--read-count-->"
 
 
 def _partnerships_with_institutions():
@@ -31,36 +32,15 @@ def _partnerships_with_institutions():
     )
 
 
-def _url(path, params, *, set_values=None, add=None, remove=None):
-    """``path`` with ``params`` changed, always back on the first page.
-
-    ``set_values`` replaces parameters ({name: [values]} or None to drop),
-    ``add``/``remove`` add or remove one (name, value) of a repeatable one.
-    """
-    params = params.copy()
-    params.pop("page", None)
-    for name, values in (set_values or {}).items():
-        if values is None:
-            params.pop(name, None)
-        else:
-            params.setlist(name, values)
-    if add:
-        name, value = add
-        params.setlist(name, [*params.getlist(name), value])
-    if remove:
-        name, value = remove
-        params.setlist(name, [v for v in params.getlist(name) if v != value])
-    query = params.urlencode()
-    return f"{path}?{query}" if query else path
-
-
 class FilteredListMixin:
     """Clean the query string, then hand it to ``filterset_class``."""
 
     filterset_class = None
 
     def get(self, request, *args, **kwargs):
-        self.params, self.notices = clean_parameters(request.GET)
+        params, self.notices = clean_parameters(request.GET)
+        # Links are built from these: never from a parameter the page ignores.
+        self.params = canonical.only(params, canonical.page_parameters(request))
         self.filterset = self.filterset_class(
             self.params, queryset=self.get_base_queryset(), request=request
         )
@@ -100,17 +80,8 @@ class HomeView(TemplateView):
                 "-hit_count", "title_sort_key", "id"
             )[:HOME_LIST_LENGTH],
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
-            sectors=sorted(
-                Sector.objects.annotate(
-                    count=Count("initiatives", filter=in_published)
-                ).filter(count__gt=0),
-                key=lambda s: text.sort_key(translated(s, "name")),
-            ),
-            provinces=Province.objects.annotate(
-                count=Count("initiatives", filter=in_published)
-            )
-            .filter(count__gt=0)
-            .order_by("sort_key", "id"),
+            sectors=facets.sectors_with_counts(published, get_language()),
+            provinces=facets.provinces_with_counts(published),
         )
         return context
 
@@ -131,87 +102,15 @@ class InitiativeListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        filterset, path, params = self.filterset, self.request.path, self.params
         language = get_language()
-        path = self.request.path
-        facets = self.filterset.facet_counts(language)
-        for name, options in facets.items():
-            repeatable = name in {"sector", "province"}
-            for option in options:
-                if option["selected"]:
-                    option["url"] = _url(
-                        path, self.params, remove=(name, option["value"])
-                    )
-                elif repeatable:
-                    option["url"] = _url(path, self.params, add=(name, option["value"]))
-                else:
-                    option["url"] = _url(
-                        path, self.params, set_values={name: [option["value"]]}
-                    )
         context.update(
-            facets=[
-                {
-                    "name": name,
-                    "title": self.filterset.filters[name].label,
-                    "options": options,
-                    "open": len(options) <= FACET_OPEN_LENGTH
-                    or any(option["selected"] for option in options),
-                }
-                for name, options in facets.items()
-            ],
-            active_filters=self.active_filters(language),
-            hidden_filters=[
-                (name, getattr(value, "slug", value))
-                for name in ("sector", "province", "institution", "status")
-                for value in self.filterset.active_values(name)
-            ],
-            export_query=_url("", self.params, set_values={"ordering": None}),
+            facets=facets.initiative_facets(filterset, path, params, language),
+            active_filters=facets.active_filters(filterset, path, params, language),
+            hidden_filters=facets.hidden_filters(filterset),
+            export_query=facets.link("", params, set_values={"ordering": None}),
         )
         return context
-
-    def active_filters(self, language):
-        """[(label, url that removes it)] for every valid active filter."""
-        filterset, path, params = self.filterset, self.request.path, self.params
-        active = []
-        for value in filterset.active_values("q"):
-            active.append(
-                (
-                    gettext("Search: “%(q)s”") % {"q": value},
-                    _url(path, params, set_values={"q": None}),
-                )
-            )
-        for name in ("sector", "province"):
-            for obj in filterset.active_values(name):
-                label = translated(obj, "name") if name == "sector" else obj.name
-                active.append((label, _url(path, params, remove=(name, obj.slug))))
-        for value in filterset.active_values("year_from"):
-            active.append(
-                (
-                    gettext("From %(year)s") % {"year": value},
-                    _url(path, params, set_values={"year_from": None}),
-                )
-            )
-        for value in filterset.active_values("year_to"):
-            active.append(
-                (
-                    gettext("Up to %(year)s") % {"year": value},
-                    _url(path, params, set_values={"year_to": None}),
-                )
-            )
-        for obj in filterset.active_values("institution"):
-            active.append(
-                (
-                    institution_name(obj),
-                    _url(path, params, set_values={"institution": None}),
-                )
-            )
-        for value in filterset.active_values("status"):
-            active.append(
-                (
-                    Initiative.Status(value).label,
-                    _url(path, params, set_values={"status": None}),
-                )
-            )
-        return active
 
 
 class InitiativeDetailView(DetailView):
@@ -222,39 +121,13 @@ class InitiativeDetailView(DetailView):
             "sectors", "provinces", _partnerships_with_institutions(), "links"
         )
 
-    def get(self, request, *args, **kwargs):
-        # The page is rendered once per content version and kept in the cache
-        # (page_cache.py); only the read count is put in on every request.
-        version = (
-            page_cache.content_version() if page_cache.is_cacheable(request) else None
-        )
-        cacheable = version is not None
-        entry, hit_count = None, None
-        if cacheable:
-            key = page_cache.cache_key(request, version, "read")
-            entry = cache.get(key)
-        if entry is None:
-            self.object = self.get_object()
-            response = self.render_to_response(
-                self.get_context_data(object=self.object)
-            ).render()
-            entry = (
-                self.object.pk,
-                response.content.decode(),
-                response["Content-Type"],
-            )
-            hit_count = self.object.hit_count
-            if cacheable:
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        pk, content, content_type = entry
-        read = SimpleNamespace(pk=pk, is_published=True, hit_count=hit_count)
-        count = render_to_string(
-            "includes/read_count.html", {"hit_count": hits.read_count(request, read)}
-        )
-        return HttpResponse(
-            content.replace(page_cache.READ_COUNT_MARKER, count, 1),
-            content_type=content_type,
-        )
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The read count goes in on every request, fresh or cached
+        # (put_read_count); the count just loaded holds for this render only.
+        response.fill_args = {"initiative_id": self.object.pk}
+        response.fill_args_now = {"hit_count": self.object.hit_count}
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -294,6 +167,16 @@ class InitiativeDetailView(DetailView):
         )
 
 
+def put_read_count(request, content, *, initiative_id, hit_count=None):
+    """The initiative page with its read count, counting this read if it
+    counts (page_cache.cached_page's ``fill``)."""
+    count = render_to_string(
+        "includes/read_count.html",
+        {"hit_count": hits.read_count(request, initiative_id, hit_count=hit_count)},
+    )
+    return content.replace(READ_COUNT_MARKER, count.encode(), 1)
+
+
 class InstitutionListView(FilteredListMixin, ListView):
     template_name = "initiatives/institution_list.html"
     context_object_name = "institutions"
@@ -314,32 +197,11 @@ class InstitutionListView(FilteredListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        path = self.request.path
-        # Kinds with how many institutions each, under the current search.
-        searched = self.filterset.filter_search(
-            Institution.objects.all(), "q", self.params.get("q", "")
+        path, params = self.request.path, self.params
+        context.update(
+            kinds=facets.institution_kinds(self.filterset, path, params),
+            all_kinds_url=facets.link(path, params, set_values={"kind": None}),
         )
-        counts = {
-            row["kind"]: row["count"]
-            for row in searched.order_by().values("kind").annotate(count=Count("pk"))
-        }
-        self.filterset.is_valid()
-        current = self.filterset.form.cleaned_data.get("kind", "")
-        context["kinds"] = [
-            {
-                "label": label,
-                "count": counts[value],
-                "selected": value == current,
-                "url": _url(
-                    path,
-                    self.params,
-                    set_values={"kind": None if value == current else [value]},
-                ),
-            }
-            for value, label in Institution.Kind.choices
-            if value in counts
-        ]
-        context["all_kinds_url"] = _url(path, self.params, set_values={"kind": None})
         return context
 
 
@@ -363,14 +225,9 @@ class InstitutionDetailView(DetailView):
             partnerships,
             key=lambda p: text.sort_key(translated(p.initiative, "title")),
         )
-        groups = {}
-        for partnership in partnerships:
-            groups.setdefault(partnership.role, []).append(partnership.initiative)
-        context["initiatives_by_role"] = [
-            (label, groups[value])
-            for value, label in Partnership.Role.choices
-            if value in groups
-        ]
+        context["initiatives_by_role"] = Partnership.by_role(
+            partnerships, item=lambda partnership: partnership.initiative
+        )
         context["initiative_total"] = len({p.initiative_id for p in partnerships})
         return context
 
@@ -412,14 +269,28 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return HttpResponse(
+        response = HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+        response["Retry-After"] = "60"
+        return response
     return HttpResponse("ok\n", content_type="text/plain")
 
 
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception):
+    # Rendered without the request's context processors: the request may be
+    # what is wrong (a disallowed Host header, which any use of the host, such
+    # as the language links' absolute URLs, would raise again as a 500).
+    try:
+        return HttpResponseBadRequest(loader.get_template("400.html").render())
+    except Exception:  # noqa: BLE001 - the error page must never fail in turn
+        return HttpResponseBadRequest(
+            "Bad request.\n", content_type="text/plain; charset=utf-8"
+        )
 
 
 def server_error(request):

@@ -39,12 +39,109 @@ def _empty_page_cache():
     cache.clear()
 
 
-@pytest.fixture
-def seed(db, django_db_blocker):
-    """The 18 initiatives of the 2013 ministry page, as shipped in fixtures/."""
-    from django.core.management import call_command
+def _all_rows():
+    """{model: {pk: row}} for every table of the installed apps."""
+    from django.apps import apps
 
-    call_command("loaddata", "seed", verbosity=0)
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        names = [f.attname for f in model._meta.concrete_fields]
+        pk = names.index(model._meta.pk.attname)
+        tables[model] = {
+            row[pk]: dict(zip(names, row, strict=True))
+            for row in model._base_manager.values_list(*names)
+        }
+    return tables
+
+
+@pytest.fixture(scope="session")
+def _seed_rows(django_db_setup, django_db_blocker):
+    """What ``loaddata seed`` writes, read once per run and rolled back:
+    [(model, new rows, {pk: changed row})]."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = _all_rows()
+        call_command("loaddata", "seed", verbosity=0)
+        after = _all_rows()
+        transaction.set_rollback(True)
+    changes = []
+    for model, rows in after.items():
+        old = before[model]
+        assert old.keys() <= rows.keys(), f"loaddata seed deleted {model} rows"
+        new = [row for pk, row in rows.items() if pk not in old]
+        changed = {pk: row for pk, row in rows.items() if old.get(pk, row) != row}
+        if new or changed:
+            changes.append((model, new, changed))
+    return changes
+
+
+@pytest.fixture
+def seed(_seed_rows, db):
+    """The 18 initiatives of the 2013 ministry page, as shipped in fixtures/.
+
+    Exactly the rows ``loaddata seed`` writes (primary keys, search text, sort
+    keys, through rows, the content version the triggers leave), put back with
+    one INSERT per table instead of one signalled save per object.
+    test_fixtures.py checks the copy against the file loaded the slow way.
+    """
+    from django.db import transaction
+
+    with transaction.atomic():  # foreign keys are checked at the end
+        insert_rows((model, new) for model, new, _changed in _seed_rows)
+        # After the inserts, whose triggers bump the content version.
+        for model, _new, changed in _seed_rows:
+            for pk, row in changed.items():
+                model._base_manager.filter(pk=pk).update(**row)
+
+
+def insert_rows(tables):
+    """Insert ``[(model, [row, ...])]`` as they were read (raw: no signals, no
+    auto_now), one INSERT per table, and reset the sequences past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    inserted = []
+    for model, rows in tables:
+        if not rows:
+            continue
+        fields = model._meta.concrete_fields
+        size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+        for start in range(0, len(rows), size):
+            objs = [model(**row) for row in rows[start : start + size]]
+            model._base_manager._insert(objs, fields=fields, raw=True)
+        inserted.append(model)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), inserted):
+            cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT as ``manage.py collectstatic`` fills it with the production
+    storage (hashed, compressed names), collected once per run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("collected-static")
+    scratch = tmp_path_factory.mktemp("collectstatic-db") / "unused.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **os.environ,
+            "DJANGO_STATIC_ROOT": str(root),
+            "DATABASE_URL": f"sqlite:///{scratch}",
+        },
+        check=True,
+        timeout=300,
+    )
+    return root
 
 
 @pytest.fixture

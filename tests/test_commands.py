@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import select
 import signal
 import sqlite3
 import subprocess
@@ -20,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from initiatives.models import Initiative, Partnership
-from initiatives.resources import INITIATIVE_COLUMNS
+from initiatives.transfer import INITIATIVE_COLUMNS
 from tests.factories import InitiativeFactory, InstitutionFactory, SectorFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,8 +123,47 @@ def test_a_missing_file_is_a_clear_error(db):
 # take the migrations' rows away from the tests that follow).
 
 
+def wait_until(condition, what, seconds=60):
+    """Poll ``condition`` until it holds; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {seconds} s: {what}"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A registry migrated once for this module's scratch copies: a SQLite
+    file, or a PostgreSQL template database."""
+    env = {**os.environ, "DJANGO_LOG_LEVEL": "WARNING"}
+    postgresql = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    if postgresql:
+        base = os.environ["DATABASE_URL"].rpartition("/")[0]
+        template = f"clusters_scratch_template_{os.getpid()}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{template}"')
+        env["DATABASE_URL"] = f"{base}/{template}"
+    else:
+        template = tmp_path_factory.mktemp("scratch") / "migrated.sqlite3"
+        env["DJANGO_SQLITE_PATH"] = str(template)
+        env.pop("DATABASE_URL", None)
+    process = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input"],
+        env=env,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr.decode()[-2000:]
+    yield template
+    if postgresql:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
 @pytest.fixture
-def scratch(tmp_path):
+def scratch(migrated, tmp_path):
     """A migrated registry of its own, on the suite's kind of database (a
     SQLite file, or a scratch PostgreSQL database), and a way to run manage.py."""
     env = {**os.environ, "DJANGO_LOG_LEVEL": "WARNING"}
@@ -133,7 +173,7 @@ def scratch(tmp_path):
         database = f"clusters_scratch_{os.getpid()}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{database}"')
+            admin.execute(f'CREATE DATABASE "{database}" TEMPLATE "{migrated}"')
         env["DATABASE_URL"] = f"{base}/{database}"
 
         def connect():
@@ -141,6 +181,9 @@ def scratch(tmp_path):
 
     else:
         database = tmp_path / "registry.sqlite3"
+        with contextlib.closing(sqlite3.connect(migrated)) as source:
+            with contextlib.closing(sqlite3.connect(database)) as copy:
+                source.backup(copy)
         env["DJANGO_SQLITE_PATH"] = str(database)
         env.pop("DATABASE_URL", None)
 
@@ -156,6 +199,17 @@ def scratch(tmp_path):
             cwd=ROOT,
         )
 
+    def paused_import(path, stage):
+        """import_initiatives in a process that stops inside its transaction
+        at ``stage`` and says so on its first line of output."""
+        return subprocess.Popen(
+            [sys.executable, "-c", PAUSED_IMPORT, stage, str(path)],
+            env={**env, "DJANGO_SETTINGS_MODULE": "clusters_site.settings"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+
     def slugs(prefix=""):
         placeholder = "%s" if postgresql else "?"
         with connect() as db:
@@ -166,30 +220,91 @@ def scratch(tmp_path):
             ).fetchall()
             return [slug for (slug,) in rows]
 
+    def others_connected():
+        with connect() as db:
+            return db.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (database,),
+            ).fetchone()[0]
+
+    def uncommitted_bytes():
+        """SQLite: the size of the WAL file (None on PostgreSQL)."""
+        if postgresql:
+            return None
+        wal = Path(f"{database}-wal")
+        return wal.stat().st_size if wal.exists() else 0
+
     def integrity_ok():
         if postgresql:
             # PostgreSQL has no integrity_check: the killed client's session
             # must be gone, its open transaction rolled back by the server.
-            with connect() as db:
-                for _ in range(50):
-                    others = db.execute(
-                        "SELECT count(*) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid <> pg_backend_pid()",
-                        (database,),
-                    ).fetchone()[0]
-                    if others == 0:
-                        return True
-                    time.sleep(0.1)
-                return False
+            wait_until(lambda: others_connected() == 0, "the killed import's session")
+            return True
         with connect() as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
-    process = manage("migrate", "--no-input")
-    assert process.wait(timeout=120) == 0, process.stderr.read().decode()[-2000:]
-    yield SimpleNamespace(manage=manage, slugs=slugs, integrity_ok=integrity_ok)
+    yield SimpleNamespace(
+        manage=manage,
+        paused_import=paused_import,
+        slugs=slugs,
+        uncommitted_bytes=uncommitted_bytes,
+        integrity_ok=integrity_ok,
+    )
     if postgresql:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+# import_initiatives, stopped at a chosen point of its transaction until the
+# test kills it: before its first or its Nth writing statement ("write N"), or
+# with everything written, before the COMMIT ("commit").
+PAUSED_IMPORT = """
+import signal, sys
+import django
+
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+
+stage, path = sys.argv[1:]
+writes = 0
+if connection.vendor == "sqlite":
+    # A page cache of 64 KiB: changes spill into the WAL file before the
+    # COMMIT, as a file of tens of thousands of rows makes them do.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -64")
+
+
+def pause(where):
+    print(where, "in a transaction:", not connection.get_autocommit(), flush=True)
+    while True:
+        signal.pause()
+
+
+def count_writes(execute, sql, params, many, context):
+    global writes
+    if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        writes += 1
+        if stage == f"write {writes}":
+            pause(stage)
+    return execute(sql, params, many, context)
+
+
+connection._commit = lambda: pause(stage)
+with connection.execute_wrapper(count_writes):
+    call_command("import_initiatives", path)
+print("finished without stopping", flush=True)
+"""
+
+
+def first_line(process, seconds=120):
+    """The process's first line of output, waiting at most ``seconds``."""
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    assert ready, f"no output after {seconds} s"
+    line = process.stdout.readline().decode()
+    assert line, process.communicate()[1].decode()[-2000:]
+    return line
 
 
 def test_the_exit_status_says_whether_the_file_was_valid(scratch, tmp_path):
@@ -205,36 +320,37 @@ def test_the_exit_status_says_whether_the_file_was_valid(scratch, tmp_path):
 
 
 def test_a_killed_import_leaves_the_registry_as_it_was(scratch, tmp_path):
-    """SIGKILL at any moment: all of the file or none of it, never a part."""
+    """SIGKILL at any moment of the transaction: none of the file, never a part."""
     first = tmp_path / "first.csv"
     first.write_text("slug,title\nonceden-var,Önceden var\n", encoding="utf-8")
     sectors = tmp_path / "sectors.csv"
     sectors.write_text("name\nMakine\n", encoding="utf-8")
     for args in (("--model", "sectors", str(sectors)), (str(first),)):
         assert scratch.manage("import_initiatives", *args).wait(timeout=60) == 0
-    interrupted = 0
-    for attempt, delay in enumerate((1.5, 2.5, 3.5)):
-        path = tmp_path / f"big-{attempt}.csv"
-        lines = ["slug,title,start_year,sectors,provinces,links"]
-        lines += [
-            f"k{attempt}-{n},Küme {attempt} {n},2015,Makine,İzmir | Ankara,"
-            f"Site <https://example.org/{n}> (website)"
-            for n in range(15_000)
-        ]
-        path.write_text("\n".join(lines), encoding="utf-8")
-        process = scratch.manage("import_initiatives", str(path))
-        time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=120)
-        count = len(scratch.slugs(f"k{attempt}-"))
-        assert count in (0, 15_000)  # killed after the commit: all of it
-        interrupted += process.returncode == -signal.SIGKILL and count == 0
-    assert interrupted, "every import finished before it could be killed"
+    path = tmp_path / "big.csv"
+    lines = ["slug,title,start_year,sectors,provinces,links"]
+    lines += [
+        f"k-{n},Küme {n},2015,Makine,İzmir | Ankara,"
+        f"Site <https://example.org/{n}> (website)"
+        for n in range(2_000)
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    # At its first write, after two multi-row INSERTs (a thousand initiatives),
+    # and with all of it written but not committed (on SQLite, with pages of
+    # it already in the WAL file, where a reader must not take them).
+    for stage in ("write 1", "write 3", "commit"):
+        process = scratch.paused_import(path, stage)
+        assert first_line(process) == f"{stage} in a transaction: True\n"
+        if stage == "commit":
+            assert scratch.uncommitted_bytes() != 0
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        assert process.returncode == -signal.SIGKILL
+        assert scratch.slugs("k-") == [], stage
+        assert scratch.integrity_ok()
     assert scratch.slugs("onceden") == ["onceden-var"]
-    assert scratch.integrity_ok()
     # The same file again, to the end: everything is imported.
     process = scratch.manage("import_initiatives", str(path))
     process.communicate(timeout=300)
     assert process.returncode == 0
-    assert len(scratch.slugs(f"k{attempt}-")) == 15_000
+    assert len(scratch.slugs("k-")) == 2_000

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Initiative, Institution, Partnership, Province, Sector
-from initiatives.resources import INITIATIVE_COLUMNS
+from initiatives.transfer import INITIATIVE_COLUMNS
 
 LIST_URL = reverse("initiatives:initiative_list")
 CSV_URL = reverse("initiatives:initiative_export_csv")

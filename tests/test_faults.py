@@ -2,6 +2,7 @@
 
 import logging
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from initiatives.models import Initiative
-from initiatives.resources import import_file
+from initiatives.transfer import import_file
 from tests.factories import InitiativeFactory
 from tests.test_admin import initiative_form
+from tests.test_setup import run_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0"
@@ -71,7 +73,7 @@ def test_admin_save_during_a_held_write_lock_says_try_again_and_changes_nothing(
 ):
     initiative = InitiativeFactory(title="Önceki başlık", slug="onceki")
     url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
-    data = initiative_form(title="Yeni başlık", slug="onceki")
+    data = initiative_form(title_tr="Yeni başlık", slug="onceki")
 
     with write_lock_held_elsewhere():
         response = editor_client.post(url, data)
@@ -88,24 +90,9 @@ def test_admin_save_during_a_held_write_lock_says_try_again_and_changes_nothing(
     assert initiative.title == "Yeni başlık"
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://nobody@127.0.0.1:1/nothing",
-        "sqlite:////nonexistent-directory/registry.sqlite3",
-    ],
-)
-def test_an_unreachable_database_gives_short_503_pages(database_url, tmp_path):
-    code = (
-        "import django; django.setup();"
-        "from django.test import Client; c = Client(raise_request_exception=False);"
-        "[print(p, r.status_code, b'Traceback' in r.content, len(r.content) < 5000)"
-        " for p, r in ("
-        " ('/healthz', c.get('/healthz')),"
-        " ('/initiatives/', c.get('/initiatives/')),"
-        " ('/admin/login/', c.post('/admin/login/', {'username': 'a', 'password': 'b'}))"
-        ")]"
-    )
+def run_with_database(code, *, database_url, static_root, timeout=60):
+    """Run ``code`` after ``django.setup()`` in a fresh process with production
+    settings and ``database_url``; its standard output, line by line."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="clusters_site.settings",
@@ -114,28 +101,167 @@ def test_an_unreachable_database_gives_short_503_pages(database_url, tmp_path):
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_VAR_DIR=str(ROOT / "var"),
-    )
-    env["DJANGO_STATIC_ROOT"] = str(tmp_path / "static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env={**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"},
-        check=True,
-        timeout=120,
+        DJANGO_STATIC_ROOT=str(static_root),
     )
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
-    assert result.stdout.split("\n")[:3] == [
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://nobody@127.0.0.1:1/nothing",
+        "sqlite:////nonexistent-directory/registry.sqlite3",
+    ],
+)
+def test_an_unreachable_database_gives_short_503_pages(database_url, collected_static):
+    code = (
+        "from django.test import Client; c = Client(raise_request_exception=False);"
+        "[print(p, r.status_code, b'Traceback' in r.content, len(r.content) < 5000)"
+        " for p, r in ("
+        " ('/healthz', c.get('/healthz')),"
+        " ('/initiatives/', c.get('/initiatives/')),"
+        " ('/admin/login/', c.post('/admin/login/', {'username': 'a', 'password': 'b'}))"
+        ")]"
+    )
+    lines = run_with_database(
+        code, database_url=database_url, static_root=collected_static
+    )
+    assert lines[:3] == [
         "/healthz 503 False True",
         "/initiatives/ 503 False True",
         "/admin/login/ 503 False True",
-    ], result.stderr[-2000:]
+    ]
+
+
+@contextmanager
+def hung_database_server():
+    """A TCP server on 127.0.0.1 that accepts connections and never answers,
+    as a PostgreSQL host that hangs does; yields its port."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        server.close()
+
+
+TIMED_REQUESTS = """
+import time
+from django.test import Client
+client = Client(raise_request_exception=False)
+for path in PATHS:
+    start = time.monotonic()
+    response = client.get(path)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    print(
+        path,
+        response.status_code,
+        response.get("Retry-After", "-"),
+        round(time.monotonic() - start, 1),
+    )
+"""
+
+
+@pytest.mark.parametrize("database", ["hung", "refusing"])
+def test_a_hung_or_refusing_database_gives_503_within_3_seconds(
+    database, collected_static
+):
+    static = next((collected_static / "css").glob("site.*.css")).name
+    paths = [
+        f"/static/css/{static}",
+        "/healthz",
+        "/",
+        "/initiatives/",
+        "/initiatives/export.csv",
+        "/en/initiatives/export.json",
+        "/initiatives/some-initiative/",
+    ]
+    code = f"PATHS = {paths!r}\n" + TIMED_REQUESTS
+    with hung_database_server() as port:
+        if database == "refusing":
+            port = 1
+        lines = run_with_database(
+            code,
+            database_url=f"postgres://nobody@127.0.0.1:{port}/nothing",
+            static_root=collected_static,
+        )
+    answers = {path: rest for path, *rest in (line.split() for line in lines)}
+    assert answers.keys() == set(paths), lines
+    status, _retry, seconds = answers.pop(paths[0])
+    assert status == "200"
+    assert float(seconds) < 0.5
+    for path, (status, retry_after, seconds) in answers.items():
+        assert (status, retry_after != "-") == ("503", True), path
+        assert float(seconds) < 3, path
+
+
+def test_postgresql_statements_and_connections_time_out():
+    # The settings a PostgreSQL deploy gets, read in a fresh process whatever
+    # database this run uses; the live session's values are checked below.
+    result = run_settings(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u@db.invalid:5432/reg",
+        },
+        "from django.conf import settings; o = settings.DATABASES['default']"
+        "['OPTIONS']; print(o['connect_timeout']); print(o['options'])",
+    )
+    connect_timeout, options = result.stdout.strip().splitlines()
+    assert connect_timeout == "2", result.stderr
+    assert "statement_timeout=10000" in options
+    assert "lock_timeout=5000" in options
+
+
+@pytest.mark.django_db
+def test_a_postgresql_session_runs_with_those_timeouts():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "10s"
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "5s"
+        else:
+            # SQLite's own bound: the busy timeout, in seconds.
+            assert connection.settings_dict["OPTIONS"]["timeout"] == 5
+
+
+@pytest.mark.django_db
+def test_an_export_whose_database_fails_answers_503_not_a_cut_200(client):
+    InitiativeFactory()
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    for path in ("/initiatives/export.csv", "/initiatives/export.json"):
+        with connection.execute_wrapper(refuse):
+            response = client.get(path)
+        assert response.status_code == 503, path
+        assert response["Retry-After"]
 
 
 @contextmanager
@@ -186,7 +312,10 @@ def import_rows(count):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_hits_and_a_1000_row_import_at_the_same_time_lose_nothing(live_server):
+def test_hits_and_a_1000_row_import_at_the_same_time_lose_nothing(
+    live_server, settings
+):
+    settings.HIT_MAX_READERS_PER_ADDRESS = 10_000  # every visitor is 127.0.0.1
     initiative = InitiativeFactory()
     url = live_server.url + initiative.get_absolute_url()
     visitors = 8 * 25

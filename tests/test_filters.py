@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.http import QueryDict
 from pytest_django.asserts import assertContains, assertNotContains
 
+from initiatives import facets
 from initiatives.filters import Q_MAX_LENGTH
 from initiatives.models import Initiative
 from tests.factories import InitiativeFactory, InstitutionFactory, PartnershipFactory
@@ -394,3 +396,44 @@ def test_most_read_ordering_puts_the_most_read_first(client, seed):
 def test_over_a_thousand_parameters_is_a_400_page_not_a_500(client, seed):
     response = client.get(LIST_EN + "?" + "&".join(["province=izmir"] * 2000))
     assertContains(response, "Bad request", status_code=400)
+
+
+# The facets module: links and the home page's entry points.
+
+
+def test_a_facet_link_keeps_the_other_parameters_and_drops_the_page():
+    params = QueryDict("q=küme&province=izmir&province=ankara&page=3", mutable=True)
+    assert facets.link(LIST, params, remove=("province", "izmir")) == (
+        "/initiatives/?q=k%C3%BCme&province=ankara"
+    )
+    assert facets.link(LIST, params, add=("province", "samsun")) == (
+        "/initiatives/?q=k%C3%BCme&province=izmir&province=ankara&province=samsun"
+    )
+    assert facets.link(LIST, params, set_values={"q": None, "province": None}) == LIST
+    assert params.getlist("page") == ["3"]  # the caller's parameters stay
+
+
+@pytest.mark.parametrize("language", ["/", "/en/"])
+def test_the_home_entry_points_count_what_the_list_facets_count(client, seed, language):
+    home = client.get(language).context
+    options = {
+        f["name"]: f["options"]
+        for f in client.get(language + "initiatives/").context["facets"]
+    }
+    assert [(s.slug, s.count) for s in home["sectors"]] == [
+        (o["value"], o["count"]) for o in options["sector"]
+    ]
+    assert [(p.slug, p.count) for p in home["provinces"]] == [
+        (o["value"], o["count"]) for o in options["province"]
+    ]
+
+
+@pytest.mark.parametrize("query", ["", "?q=zone", "?kind=oiz&q=organize"])
+def test_each_institution_kind_count_is_what_its_link_lists(client, seed, query):
+    response = client.get("/en/institutions/" + query)
+    assert response.context["kinds"]
+    for kind in response.context["kinds"]:
+        if kind["selected"]:
+            continue  # its link removes it
+        listed = client.get(kind["url"]).context["paginator"].count
+        assert listed == kind["count"], kind["label"]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import Initiative, PendingImport, Sector
-from initiatives.resources import export_file
+from initiatives.transfer import export_file
 from tests.factories import InitiativeFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +295,19 @@ def test_editors_hold_the_import_and_export_permissions(db):
     )
     for model in ("initiative", "institution", "sector"):
         assert {f"import_{model}", f"export_{model}"} <= codenames
+
+
+def test_a_file_with_thousands_of_errors_lists_the_first_thousand_and_counts_the_rest(
+    editor_client,
+):
+    lines = ["slug,title,start_year"] + [
+        f"hatali-{n},Hatalı {n},yıl{n}" for n in range(1200)
+    ]
+    file = SimpleUploadedFile(
+        "hatalar.csv", "\n".join(lines).encode("utf-8"), "text/csv"
+    )
+    response = upload(editor_client, file)
+    assertContains(response, "1200 rows have errors")
+    assert response.content.decode().count("<tr><td>") == 1000
+    assertContains(response, "… and 200 more problems.")
+    assert not Initiative.objects.filter(slug__startswith="hatali-").exists()

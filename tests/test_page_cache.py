@@ -3,9 +3,11 @@ last change: any write bumps the content version in the same transaction."""
 
 import pytest
 from django.db.models import F
+from django.http import HttpResponse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import ContentVersion, Initiative, Sector
+from initiatives.page_cache import cached_page
 from tests.factories import InitiativeFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +84,8 @@ def test_the_cached_initiative_page_shows_the_exact_count_every_time(
     url = initiative.get_absolute_url()
     assertContains(client.get(url, HTTP_USER_AGENT=f"{BROWSER} 0"), "1 kez okundu")
     for n in range(1, 4):
-        # From the cache: the version, then the hit's three statements.
-        with django_assert_num_queries(4):
+        # From the cache: the version, then the hit's four statements.
+        with django_assert_num_queries(5):
             response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} {n}")
         assertContains(response, f"{n + 1} kez okundu")
     # A repeat by the same visitor: not counted, the count read fresh.
@@ -106,3 +108,95 @@ def test_a_cached_page_sets_no_cookie(client):
     response = client.get(LIST)
     assert not response.cookies
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_cached_initiative_page_keeps_no_count_and_shows_a_changed_one(
+    client, django_assert_num_queries
+):
+    initiative = InitiativeFactory()
+    url = initiative.get_absolute_url()
+    assertContains(client.get(url, HTTP_USER_AGENT=BROWSER), "1 kez okundu")
+    Initiative.objects.filter(pk=initiative.pk).update(hit_count=41)
+    # A bot's view, from the cache: the version, then the count read fresh.
+    with django_assert_num_queries(2):
+        response = client.get(url, HTTP_USER_AGENT="Googlebot/2.1")
+    assertContains(response, "41 kez okundu")
+    assertNotContains(response, "<!--read-count-->")
+
+
+def test_one_decorator_caches_the_body_and_fills_in_the_fresh_parts(rf, settings):
+    # What a view sets on its response, and what fill is called with.
+    rendered, calls = [], []
+
+    def view(request):
+        rendered.append(request)
+        response = HttpResponse("<p>[now]</p>")
+        response.fill_args = {"page": "p1"}
+        response.fill_args_now = {"seen": len(rendered)}
+        return response
+
+    def fill(request, content, *, page, seen=None):
+        calls.append((page, seen))
+        return content.replace(b"[now]", f"{page} {seen}".encode())
+
+    cached = cached_page(view, fill=fill)
+    assert cached(rf.get("/x/")).content == b"<p>p1 1</p>"
+    assert cached(rf.get("/x/")).content == b"<p>p1 None</p>"
+    assert len(rendered) == 1
+    # A visitor with a session gets a fresh render, filled in just the same.
+    request = rf.get("/x/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "x"
+    assert cached(request).content == b"<p>p1 2</p>"
+    assert calls == [("p1", 1), ("p1", None), ("p1", 2)]
+
+
+def test_an_answer_that_is_not_complete_is_neither_cached_nor_filled(rf):
+    def view(request):
+        response = HttpResponse("[now]", status=404)
+        response.fill_args = {}
+        return response
+
+    def fill(request, content):
+        raise AssertionError("a 404 is not filled in")
+
+    cached = cached_page(view, fill=fill)
+    assert cached(rf.get("/y/")).status_code == 404
+    assert cached(rf.get("/y/")).content == b"[now]"
+
+
+def test_junk_parameters_neither_add_entries_nor_bypass_the_cache(
+    client, django_assert_num_queries
+):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi", provinces=["kayseri"])
+    client.get(LIST + "?province=kayseri&ordering=title")
+    for junk in ("utm_source=1", "x=2", "fbclid=abc&y=", "page=1"):
+        with django_assert_num_queries(1):  # the version only: a cached answer
+            response = client.get(f"{LIST}?{junk}&ordering=title&province=kayseri")
+        assertContains(response, "Kayseri Mobilya Kümesi")
+
+
+def test_a_page_first_asked_with_junk_parameters_links_without_them(client):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi", provinces=["kayseri"])
+    response = client.get(LIST + "?utm_source=mail&province=kayseri&zzz=1")
+    assertNotContains(response, "utm_source")
+    assertNotContains(response, "zzz")
+    assertNotContains(client.get(LIST + "?province=kayseri"), "utm_source")
+
+
+def test_a_search_shortened_for_one_visitor_is_not_shown_shortened_to_another(client):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi")
+    long_query = "kayseri " + "x" * 300
+    notice = "The search was too long"
+    assertContains(client.get("/en" + LIST, {"q": long_query}), notice)
+    shortened = ("kayseri " + "x" * 300)[:200]
+    assertNotContains(client.get("/en" + LIST, {"q": shortened}), notice)
+
+
+def test_another_host_cannot_poison_the_cached_links(client, settings):
+    settings.ALLOWED_HOSTS = ["registry.example", "localhost"]
+    settings.SITE_URL = "https://registry.example"
+    InitiativeFactory(title="Kayseri Mobilya Kümesi")
+    client.get(LIST, HTTP_HOST="localhost:1337")
+    response = client.get(LIST, HTTP_HOST="registry.example")
+    assertNotContains(response, "localhost:1337")
+    assertContains(response, 'href="https://registry.example/en/initiatives/"')

@@ -1,4 +1,4 @@
-"""No table keeps a visitor's address or user agent (PRODUCT.md "Hit counts" 3)."""
+"""No table keeps a visitor's address or user agent (docs/CONTRACT.md "Reads" 3)."""
 
 import datetime
 

@@ -18,9 +18,8 @@ from initiatives.models import (
     Province,
     Sector,
 )
-from initiatives.resources import (
+from initiatives.transfer import (
     INITIATIVE_COLUMNS,
-    InitiativeResource,
     InstitutionResource,
     SectorResource,
     escape_cell,
@@ -542,14 +541,10 @@ def test_institution_rename_refreshes_the_search_text(registry):
     assert Initiative.objects.search("kobigel").get() == registry["first"]
 
 
-def test_library_entry_point_is_all_or_nothing(registry):
-    import tablib
-
-    dataset = tablib.Dataset(headers=["slug", "title", "start_year"])
-    dataset.append(["yeni-1", "Yeni 1", "2012"])
-    dataset.append(["yeni-2", "Yeni 2", "abc"])
-    result = InitiativeResource().import_data(dataset, dry_run=False)
-    assert result.has_validation_errors()
+def test_a_valid_row_beside_an_invalid_one_is_not_written(registry):
+    data = b"slug,title,start_year\r\nyeni-1,Yeni 1,2012\r\nyeni-2,Yeni 2,abc\r\n"
+    result = import_file(data=data, dry_run=False)
+    assert result.row_error_list  # a row's validation error, not the file's
     assert not Initiative.objects.filter(slug__startswith="yeni-").exists()
 
 

@@ -6,9 +6,10 @@ They never skip: without /usr/bin/chromium they fail and say how to install it
 One Chromium serves the whole run (pytest-playwright's session ``browser``);
 each test gets a fresh context and page. pytest-django's ``live_server`` flushes
 the database after every test, so ``site`` puts the seeded registry back from a
-snapshot taken once (much faster than loading the fixture each time), and the
-registry as the migrations left it is put back after the last browser test, for
-the database tests that run after them.
+snapshot of every row taken once (one INSERT per table, much faster than loading
+the fixture or deserializing a dump each time), and the registry as the
+migrations left it is put back after the last browser test, for the database
+tests that run after them.
 """
 
 import os
@@ -18,7 +19,9 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+
+from tests.conftest import _all_rows, insert_rows
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "var" / "browser-failures"
@@ -95,8 +98,7 @@ def pytest_collection_modifyitems(items):
     items[:] = others[:position] + browser + others[position:]
 
 
-def restore(snapshot):
-    """Empty the database, then load ``snapshot`` (serialize_db_to_string)."""
+def flush():
     call_command(
         "flush",
         verbosity=0,
@@ -104,13 +106,26 @@ def restore(snapshot):
         reset_sequences=False,
         inhibit_post_migrate=True,
     )
-    connection.creation.deserialize_db_from_string(snapshot)
     cache.clear()
+
+
+def restore(snapshot):
+    """Empty the database, then load ``snapshot`` (serialize_db_to_string)."""
+    flush()
+    connection.creation.deserialize_db_from_string(snapshot)
+
+
+def restore_rows(snapshot):
+    """Empty the database, then insert every row of ``snapshot`` (_all_rows)."""
+    flush()
+    with transaction.atomic():
+        insert_rows((model, list(rows.values())) for model, rows in snapshot.items())
 
 
 @pytest.fixture(scope="package")
 def snapshots(django_db_setup, django_db_blocker):
-    """(registry as migrated, registry with the seed), as serialized data."""
+    """(registry as migrated, registry with the seed), as every row of every
+    table."""
     from initiatives.models import Province
 
     with django_db_blocker.unblock():
@@ -125,24 +140,25 @@ def snapshots(django_db_setup, django_db_blocker):
                     "it (81 provinces); a test that flushed it ran before them."
                 )
             restore(kept)
-        migrated = connection.creation.serialize_db_to_string()
+        serialized = connection.creation.serialize_db_to_string()
+        migrated = _all_rows()
         call_command("loaddata", "seed", verbosity=0)
-        seeded = connection.creation.serialize_db_to_string()
+        seeded = _all_rows()
     yield migrated, seeded
     with django_db_blocker.unblock():
-        restore(migrated)
+        restore_rows(migrated)
     # Playwright's sync API leaves this thread in another context, where
     # Django's connection objects are new ones that lack the migrated data
     # the test database was created with; serialized_rollback in the tests
     # that run later would silently restore nothing.
     if not hasattr(connection, "_test_serialized_contents"):
-        connection._test_serialized_contents = migrated
+        connection._test_serialized_contents = serialized
 
 
 @pytest.fixture
 def site(snapshots, live_server, transactional_db):
     """The live server with the shipped seed loaded (fresh for every test)."""
-    restore(snapshots[1])
+    restore_rows(snapshots[1])
     return live_server
 
 

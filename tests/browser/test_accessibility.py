@@ -32,6 +32,7 @@ PAGES = [
     ),
     ("institutions", "/institutions/", 200),
     ("institution", "/institutions/kosgeb/", 200),
+    ("about", "/about/", 200),
     ("404", "/initiatives/no-such-initiative/", 404),
 ]
 LANGUAGES = {"tr": "", "en": "/en"}

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.resources import RESOURCES, export_file
+from initiatives.transfer import RESOURCES, export_file
 
 
 class Command(BaseCommand):

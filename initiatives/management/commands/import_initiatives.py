@@ -1,6 +1,10 @@
+import os
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.resources import RESOURCES, import_file
+from initiatives.transfer import RESOURCES, ImportFileError, import_file
+from initiatives.transfer.readers import check_size
 
 
 class Command(BaseCommand):
@@ -29,9 +33,18 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, model, **options):
         try:
             with open(file, "rb") as handle:
-                data = handle.read()
+                # A file over the limit is refused by its size, never read whole.
+                data = handle.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
+                size = os.fstat(handle.fileno()).st_size
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
+        try:
+            check_size(max(size, len(data)))
+        except ImportFileError as error:
+            self.stderr.write(str(error))
+            raise CommandError(
+                "Nothing was written: the file has errors.", returncode=1
+            ) from None
         result = import_file(
             data=data, file_name=file, resource_class=RESOURCES[model], dry_run=dry_run
         )

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
-from initiatives.models import Initiative, Institution, Sector, in_default_language
-from initiatives.signals import deferred_search_refresh
+from initiatives.models import Initiative, Institution, Sector
+from initiatives.models.registry import in_default_language
+from initiatives.search import deferred_refresh
 from initiatives.translation import LANGUAGE_CODES, translated_fields
 
 SEED_FIXTURES = ["seed"]
@@ -52,7 +53,7 @@ def fill_from_seed(records):
     ({model: records changed}, [names left out because another record has them]).
     """
     changed, skipped = {}, []
-    with transaction.atomic(), deferred_search_refresh():
+    with transaction.atomic(), deferred_refresh():
         for model in (Sector, Institution, Initiative):
             seeded = records.get(model._meta.label_lower, {})
             count = 0
@@ -92,12 +93,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         # Fixtures are written under the default language like every other
-        # writer (models.in_default_language).
+        # writer (models.registry.in_default_language).
         with in_default_language():
             if Initiative.objects.exists() and not force:
                 self.fill()
                 return
-            call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+            # Each partnership and relation of the fixture would refresh its
+            # initiative's search text: refresh each once, at the end.
+            with deferred_refresh():
+                call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         count = Initiative.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Seed loaded: {count} initiatives."))
 

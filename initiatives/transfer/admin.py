@@ -2,11 +2,13 @@
 
 What differs from the library's defaults (issue 4): the file's format and
 encoding are detected instead of asked; the preview and the confirm step are
-both all or nothing (resources.py); the pending file waits in the database that
-every app server shares; a pending file that is gone means "upload again",
-never a 500; the export keeps the whole column layout (no column picker), so
-it can be imported back.
+both all or nothing (``planner.py``); the pending file waits in the database
+that every app server shares; a pending file that is gone means "upload
+again", never a 500; the export keeps the whole column layout (no column
+picker), so it can be imported back.
 """
+
+import datetime
 
 from django import forms
 from django.conf import settings
@@ -21,10 +23,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.signals import post_import
+from import_export.tmp_storages import BaseStorage
 
-from .resources import EXPORT_FORMATS, PendingImportMissing, export_file, import_file
+from ..models import PendingImport
+from .files import export_file, import_file
+from .readers import ImportFileError, check_size
+from .writers import export_filename
+
+# The export form offers these; the file itself is written by ``export_file``
+# (the library uses a format only for its title, extension and content type).
+EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+
+
+class PendingImportMissing(Exception):
+    """The file kept between preview and confirm is gone (expired or used)."""
 
 
 class ImportFileForm(forms.Form):
@@ -38,18 +53,10 @@ class ImportFileForm(forms.Form):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _(
-                    "The file is %(size)s MB; the limit is %(limit)s MB. Split it "
-                    "into smaller files and import them one after the other."
-                )
-                % {
-                    "size": f"{upload.size / 1024 / 1024:.1f}",
-                    "limit": f"{limit / 1024 / 1024:.1f}",
-                }
-            )
+        try:
+            check_size(upload.size)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
@@ -66,20 +73,16 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
     # import back the same.
     export_form_class = ExportForm
 
-    @property
-    def import_formats(self):
-        return EXPORT_FORMATS
-
-    @property
-    def export_formats(self):
-        return EXPORT_FORMATS
+    # Only the export form offers formats: the import detects the file's.
+    export_formats = EXPORT_FORMATS
 
     def resource(self, request):
         return self.get_import_resource_classes(request)[0]
 
     def get_export_filename(self, request, queryset, file_format):
-        date = timezone.localdate().isoformat()
-        return f"{self.opts.model_name}s-{date}.{file_format.get_extension()}"
+        return export_filename(
+            file_format=file_format.get_extension(), name=f"{self.opts.model_name}s"
+        )
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if not self.has_export_permission(request):
@@ -199,3 +202,49 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
                 current_app=self.admin_site.name,
             )
         )
+
+
+class DatabaseStorage(BaseStorage):
+    """Keeps the uploaded file in the database, which every app server shares.
+
+    ``IMPORT_EXPORT_TMP_STORAGE_CLASS`` points here. A file older than
+    ``IMPORT_PENDING_SECONDS`` counts as gone; reading a gone file raises
+    ``PendingImportMissing`` so the admin can say "upload the file again".
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = kwargs.get("user")
+        self.file_name = kwargs.get("file_name", "")
+
+    def _fresh(self):
+        max_age = settings.IMPORT_PENDING_SECONDS
+        return PendingImport.objects.filter(
+            created_at__gte=timezone.now() - datetime.timedelta(seconds=max_age)
+        )
+
+    def save(self, data):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        max_age = settings.IMPORT_PENDING_SECONDS
+        PendingImport.objects.filter(
+            created_at__lt=timezone.now() - datetime.timedelta(seconds=max_age)
+        ).delete()
+        pending = PendingImport.objects.create(
+            data=data,
+            file_name=self.file_name[:255],
+            user=self.user if getattr(self.user, "pk", None) else None,
+        )
+        self.name = pending.key
+
+    def read(self):
+        qs = self._fresh().filter(key=self.name)
+        if self.user is not None:
+            qs = qs.filter(user=self.user)
+        data = qs.values_list("data", flat=True).first()
+        if data is None:
+            raise PendingImportMissing(self.name)
+        return bytes(data)
+
+    def remove(self):
+        PendingImport.objects.filter(key=self.name).delete()

@@ -1,50 +1,27 @@
-import datetime
-import uuid
+"""The registry: sectors, provinces, institutions, initiatives, their
+partnerships and links (their QuerySets are in querysets.py)."""
 
-from django import forms
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import text
-
-FIRST_YEAR = 1990
-YEARS_AHEAD = 5
-
-HTTP_URL_MESSAGE = _("Enter a web address that starts with http:// or https://.")
-http_url_validator = URLValidator(schemes=["http", "https"], message=HTTP_URL_MESSAGE)
-
-
-class HttpURLFormField(forms.URLField):
-    default_validators = [http_url_validator]
-    default_error_messages = {"invalid": HTTP_URL_MESSAGE}
-
-
-class HttpURLField(models.URLField):
-    """A web address that must use http or https (no javascript:, data:, ftp:)."""
-
-    default_validators = [http_url_validator]
-
-    def formfield(self, **kwargs):
-        return super().formfield(
-            **{"form_class": HttpURLFormField, "assume_scheme": "https", **kwargs}
-        )
-
-
-def validate_year(value):
-    """Years of cluster initiatives: 1990 up to five years from now."""
-    last = timezone.now().year + YEARS_AHEAD
-    if value is not None and not FIRST_YEAR <= value <= last:
-        raise ValidationError(
-            _("Enter a year between %(first)s and %(last)s."),
-            code="year_range",
-            params={"first": FIRST_YEAR, "last": last},
-        )
+from .. import search, text
+from .fields import HttpURLField, validate_year
+from .querysets import (
+    LIST_ORDER,
+    InitiativeQuerySet,
+    InstitutionQuerySet,
+    NameSlugQuerySet,
+    PartnershipQuerySet,
+    SectorQuerySet,
+)
 
 
 def in_default_language():
@@ -88,6 +65,13 @@ class NameSlugModel(models.Model):
         max_length=text.SORT_KEY_LENGTH, editable=False, db_index=True
     )
 
+    objects = NameSlugQuerySet.as_manager()
+
+    # The columns that initiatives' search text (and this model's derived
+    # columns) are made of, and those derived columns.
+    search_sources = ("name",)
+    derived_fields = ("sort_key",)
+
     class Meta:
         abstract = True
         ordering = ["sort_key", "name"]
@@ -116,7 +100,19 @@ class NameSlugModel(models.Model):
                 ),
                 max_length=self._meta.get_field("slug").max_length,
             )
-        self.sort_key = text.sort_key(self.name)
+        self.fill_derived_text()
+
+    def fill_derived_text(self):
+        """Fill the columns derived from the name (no query)."""
+        with in_default_language():
+            self.sort_key = text.sort_key(self.name)
+
+    @classmethod
+    def refresh_initiatives(cls, pks):
+        """Refresh the search text of the initiatives linked to these rows."""
+        search.refresh_search_text(
+            cls._base_manager.filter(pk__in=pks).values_list("initiatives", flat=True)
+        )
 
 
 class TranslatedNameModel(NameSlugModel):
@@ -167,6 +163,11 @@ class Sector(TranslatedNameModel):
     )
     search_text = models.TextField(editable=False, default="")
 
+    objects = SectorQuerySet.as_manager()
+
+    search_sources = (*search.SECTOR_TEXT_FIELDS, "slug")
+    derived_fields = ("sort_key", "search_text")
+
     class Meta(TranslatedNameModel.Meta):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
@@ -178,10 +179,13 @@ class Sector(TranslatedNameModel):
     def get_absolute_url(self):
         return reverse("initiatives:initiative_list") + f"?sector={self.slug}"
 
-    def fill_derived_fields(self):
-        super().fill_derived_fields()
-        self.search_text = text.search_fold(
-            " ".join([*in_every_language(self, "name"), self.keywords, self.slug])
+    def fill_derived_text(self):
+        super().fill_derived_text()
+        self.search_text = search.sector_search_text(
+            name_tr=self.name_tr or "",
+            name_en=self.name_en or "",
+            keywords=self.keywords,
+            slug=self.slug,
         )
 
 
@@ -191,6 +195,8 @@ class Province(NameSlugModel):
         unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(81)],
     )
+
+    search_sources = search.PROVINCE_TEXT_FIELDS
 
     class Meta(NameSlugModel.Meta):
         verbose_name = _("province")
@@ -230,6 +236,11 @@ class Institution(TranslatedNameModel):
     website = HttpURLField(_("website"), max_length=500, blank=True)
     search_text = models.TextField(editable=False, default="")
 
+    objects = InstitutionQuerySet.as_manager()
+
+    search_sources = search.INSTITUTION_TEXT_FIELDS
+    derived_fields = ("sort_key", "search_text")
+
     class Meta(TranslatedNameModel.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
@@ -246,42 +257,13 @@ class Institution(TranslatedNameModel):
     def get_absolute_url(self):
         return reverse("initiatives:institution_detail", kwargs={"slug": self.slug})
 
-    def fill_derived_fields(self):
-        super().fill_derived_fields()
-        self.search_text = text.search_fold(
-            " ".join([*in_every_language(self, "name"), self.acronym])
+    def fill_derived_text(self):
+        super().fill_derived_text()
+        self.search_text = search.institution_search_text(
+            name_tr=self.name_tr or "",
+            name_en=self.name_en or "",
+            acronym=self.acronym,
         )
-
-
-class InitiativeQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: published initiatives only."""
-        return self.filter(is_published=True)
-
-    def search(self, query):
-        """Initiatives whose folded text contains every word of ``query``.
-
-        Folding is Turkish-aware (text.fold), so "izmir", "IZMIR", "İzmir" and
-        "izmır" all match "İzmir", the same on every database.
-        """
-        qs = self
-        for term in text.search_terms(query):
-            qs = qs.filter(search_text__contains=term)
-        return qs
-
-    def refresh_search_text(self):
-        """Recompute the denormalised search column of these initiatives."""
-        initiatives = self.prefetch_related(
-            "sectors", "provinces", "partnerships__institution"
-        )
-        changed = []
-        for initiative in initiatives:
-            value = initiative.build_search_text()
-            if value != initiative.search_text:
-                initiative.search_text = value
-                changed.append(initiative)
-        Initiative.objects.bulk_update(changed, ["search_text"], batch_size=500)
-        return len(changed)
 
 
 class Initiative(models.Model):
@@ -416,7 +398,7 @@ class Initiative(models.Model):
     class Meta:
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
-        ordering = ["number", "title_sort_key", "id"]
+        ordering = LIST_ORDER
         permissions = [
             ("import_initiative", _("Can import initiatives")),
             ("export_initiative", _("Can export initiatives")),
@@ -507,22 +489,31 @@ class Initiative(models.Model):
     def build_search_text(self):
         """Folded text of everything a visitor may search the initiative by,
         in both languages, so that either finds it on every page."""
-        parts = [
-            *in_every_language(self, "title"),
-            *in_every_language(self, "summary"),
-            *in_every_language(self, "description"),
-            *in_every_language(self, "other_regions"),
-            self.support_programme,
-            self.slug,
-        ]
+        relations = {}
         if self.pk:
-            for sector in self.sectors.all():
-                parts += [*in_every_language(sector, "name"), sector.keywords]
-            parts += [p.name for p in self.provinces.all()]
-            for partnership in self.partnerships.all():
-                institution = partnership.institution
-                parts += [*in_every_language(institution, "name"), institution.acronym]
-        return " " + text.search_fold(" ".join(p for p in parts if p)) + " "
+            partnerships = self.partnerships.select_related("institution")
+            relations = {
+                "sectors": [
+                    (s.name_tr, s.name_en, s.keywords) for s in self.sectors.all()
+                ],
+                "provinces": [p.name for p in self.provinces.all()],
+                "institutions": [
+                    (
+                        p.institution.name_tr,
+                        p.institution.name_en,
+                        p.institution.acronym,
+                    )
+                    for p in partnerships
+                ],
+            }
+        return search.initiative_search_text(**self.search_values(), **relations)
+
+    def search_values(self):
+        """The initiative's own columns that its search text is made of."""
+        return {
+            name: getattr(self, name, None) or ""
+            for name in search.INITIATIVE_TEXT_FIELDS
+        }
 
     @property
     def years_display(self):
@@ -532,14 +523,7 @@ class Initiative(models.Model):
 
     def partners_by_role(self):
         """[(role label, [partnerships])] in the order of Partnership.Role."""
-        groups = {}
-        for partnership in self.partnerships.all():
-            groups.setdefault(partnership.role, []).append(partnership)
-        return [
-            (label, groups[value])
-            for value, label in Partnership.Role.choices
-            if value in groups
-        ]
+        return Partnership.by_role(self.partnerships.all())
 
     def lead_institutions(self):
         return [
@@ -574,6 +558,8 @@ class Partnership(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
@@ -590,6 +576,19 @@ class Partnership(models.Model):
 
     def __str__(self):
         return f"{self.institution} ({self.get_role_display()})"
+
+    @classmethod
+    def by_role(cls, partnerships, item=lambda partnership: partnership):
+        """[(role label, [item(p), ...])] grouped by role, roles in the order of
+        ``Role`` (lead first), each group in the order given."""
+        groups = {}
+        for partnership in partnerships:
+            groups.setdefault(partnership.role, []).append(item(partnership))
+        return [
+            (label, groups[value])
+            for value, label in cls.Role.choices
+            if value in groups
+        ]
 
 
 class Link(models.Model):
@@ -619,99 +618,3 @@ class Link(models.Model):
 
     def __str__(self):
         return self.title or self.url
-
-
-class DailyHit(models.Model):
-    """Hits of one initiative on one day, for charts."""
-
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="daily_hits"
-    )
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-day"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["initiative", "day"], name="dailyhit_unique_day"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.initiative_id} {self.day}: {self.count}"
-
-
-class HitDedupe(models.Model):
-    """A visitor's recent view: a salted hash, never an address or user agent."""
-
-    key = models.CharField(max_length=64, primary_key=True)
-    expires_at = models.DateTimeField(db_index=True)
-
-    def __str__(self):
-        return self.key
-
-
-class DailySalt(models.Model):
-    """The random salt of one day's visitor hashes; deleted after two days."""
-
-    day = models.DateField(unique=True)
-    salt = models.CharField(max_length=64)
-
-    def __str__(self):
-        return str(self.day)
-
-
-def _pending_import_key():
-    return uuid.uuid4().hex
-
-
-class PendingImport(models.Model):
-    """An uploaded file between the import preview and its confirmation.
-
-    Kept in the database, which every app server shares (resources.py
-    ``DatabaseStorage``), not on one server's disk.
-    """
-
-    key = models.CharField(
-        max_length=32, primary_key=True, default=_pending_import_key, editable=False
-    )
-    data = models.BinaryField()
-    file_name = models.CharField(max_length=255, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
-    )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self):
-        return self.file_name or self.key
-
-
-class LoginThrottle(models.Model):
-    """Failed admin logins of one (hashed) address or address + username.
-
-    The key is an HMAC of the address, never the address itself.
-    """
-
-    key = models.CharField(max_length=64, primary_key=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_start = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self):
-        return self.key
-
-
-class ContentVersion(models.Model):
-    """One row whose number changes with every change of public content.
-
-    Database triggers (migration 0008) bump it on every insert, update and
-    delete of initiatives (except their hit counts), their sectors, provinces,
-    partnerships and links, and of sectors, provinces and institutions —
-    whatever wrote them: admin, import, fixtures, raw SQL. Cached pages are
-    keyed by it (page_cache.py), so a change shows on the next request.
-    """
-
-    number = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.number)

@@ -68,7 +68,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0009_list_order_index'),
+        ('initiatives', '0011_address_readers'),
     ]
 
     operations = [

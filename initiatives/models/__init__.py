@@ -1,0 +1,90 @@
+"""The models of the one ``initiatives`` app, by concern.
+
+- ``fields``: field types and validators (http/https addresses, years).
+- ``registry``: the registry's content (sectors, provinces, institutions,
+  initiatives, partnerships, links).
+- ``querysets``: their QuerySets, which hold the shared rules (published,
+  list order, folded search) and keep derived data right on multi-row writes.
+- ``infrastructure``: hit counting, pending imports, login throttling, the
+  content version of the page cache.
+
+Everything is importable from ``initiatives.models``, as migrations expect.
+"""
+
+from .fields import (
+    FIRST_YEAR,
+    HTTP_URL_MESSAGE,
+    YEARS_AHEAD,
+    HttpURLField,
+    HttpURLFormField,
+    http_url_validator,
+    validate_year,
+)
+from .infrastructure import (
+    AddressReaders,
+    ContentVersion,
+    DailyHit,
+    DailySalt,
+    HitDedupe,
+    LoginThrottle,
+    PendingImport,
+    _pending_import_key,
+)
+from .querysets import (
+    LIST_ORDER,
+    FoldedSearchQuerySet,
+    InitiativeQuerySet,
+    InstitutionQuerySet,
+    NameSlugQuerySet,
+    PartnershipQuerySet,
+    SectorQuerySet,
+)
+from .registry import (
+    Initiative,
+    Institution,
+    Link,
+    NameSlugModel,
+    Partnership,
+    Province,
+    Sector,
+    TranslatedNameModel,
+    in_default_language,
+    in_every_language,
+    require_one_language,
+)
+
+__all__ = [
+    "FIRST_YEAR",
+    "HTTP_URL_MESSAGE",
+    "LIST_ORDER",
+    "YEARS_AHEAD",
+    "AddressReaders",
+    "ContentVersion",
+    "DailyHit",
+    "DailySalt",
+    "FoldedSearchQuerySet",
+    "HitDedupe",
+    "HttpURLField",
+    "HttpURLFormField",
+    "Initiative",
+    "InitiativeQuerySet",
+    "Institution",
+    "InstitutionQuerySet",
+    "Link",
+    "LoginThrottle",
+    "NameSlugModel",
+    "NameSlugQuerySet",
+    "Partnership",
+    "PartnershipQuerySet",
+    "PendingImport",
+    "Province",
+    "Sector",
+    "SectorQuerySet",
+    "TranslatedNameModel",
+    "_pending_import_key",
+    "http_url_validator",
+    "in_default_language",
+    "in_every_language",
+    "require_one_language",
+    "validate_year",
+]

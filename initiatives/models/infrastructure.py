@@ -1,0 +1,119 @@
+"""Tables the site runs on, not registry content: hit counting, pending
+imports, login throttling and the content version of the page cache."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .registry import Initiative
+
+
+class DailyHit(models.Model):
+    """Hits of one initiative on one day, for charts."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="daily_hits"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "day"], name="dailyhit_unique_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id} {self.day}: {self.count}"
+
+
+class HitDedupe(models.Model):
+    """A visitor's recent view: a salted hash, never an address or user agent."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key
+
+
+class AddressReaders(models.Model):
+    """How many visitors behind one address were counted reading one
+    initiative in the current window: a salted hash, never the address."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    readers = models.PositiveIntegerField(default=1)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.readers}"
+
+
+class DailySalt(models.Model):
+    """The random salt of one day's visitor hashes; deleted after two days."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self):
+        return str(self.day)
+
+
+def _pending_import_key():
+    return uuid.uuid4().hex
+
+
+class PendingImport(models.Model):
+    """An uploaded file between the import preview and its confirmation.
+
+    Kept in the database, which every app server shares (``DatabaseStorage`` in
+    transfer/admin.py), not on one server's disk.
+    """
+
+    key = models.CharField(
+        max_length=32, primary_key=True, default=_pending_import_key, editable=False
+    )
+    data = models.BinaryField()
+    file_name = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.file_name or self.key
+
+
+class LoginThrottle(models.Model):
+    """Failed admin logins of one (hashed) address or address + username.
+
+    The key is an HMAC of the address, never the address itself.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.key
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes with every change of public content.
+
+    Database triggers (migration 0008) bump it on every insert, update and
+    delete of initiatives (except their hit counts), their sectors, provinces,
+    partnerships and links, and of sectors, provinces and institutions —
+    whatever wrote them: admin, import, fixtures, raw SQL. Cached pages are
+    keyed by it (page_cache.py), so a change shows on the next request;
+    tests/test_content_version.py proves it field by field.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.number)

@@ -1,0 +1,211 @@
+"""The QuerySets of the registry: the rules that every caller shares (what
+the public sees, the list's order, folded search) and multi-row writes that
+keep the derived columns and the search text (search.py) right."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import translation
+
+from .. import search, text
+
+# The list's order: the official list's numbers, then titles the Turkish way.
+# Initiatives without a number come last on every database (SQLite and
+# PostgreSQL put NULLs at opposite ends); the admin orders the same way.
+LIST_ORDER = (F("number").asc(nulls_last=True), "title_sort_key", "id")
+
+
+class FoldedSearchQuerySet(models.QuerySet):
+    folded_search_field = "search_text"
+
+    def search(self, query):
+        """Rows whose folded column contains every word of ``query``.
+
+        Folding is Turkish-aware (text.fold), so "izmir", "IZMIR", "İzmir" and
+        "izmır" all match "İzmir", the same on every database.
+        """
+        qs = self
+        for term in text.search_terms(query):
+            qs = qs.filter(**{f"{self.folded_search_field}__contains": term})
+        return qs
+
+
+class NameSlugQuerySet(FoldedSearchQuerySet):
+    """Writes of names keep the derived columns and the search text right."""
+
+    # A slug is the folded name (text.turkish_slugify).
+    folded_search_field = "slug"
+
+    def update(self, **kwargs):
+        model = self.model
+        if not search.writes_text(kwargs, model.search_sources):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            rows = list(model._base_manager.using(self.db).filter(pk__in=pks))
+            for row in rows:
+                row.fill_derived_text()
+            models.QuerySet.bulk_update(
+                model._base_manager.using(self.db).all(), rows, model.derived_fields
+            )
+            model.refresh_initiatives(pks)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            if not obj.sort_key:
+                obj.fill_derived_text()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs, fields = list(objs), list(fields)
+        if not search.writes_text(fields, self.model.search_sources):
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        for obj in objs:
+            obj.fill_derived_text()
+        fields += [f for f in self.model.derived_fields if f not in fields]
+        with transaction.atomic(using=self.db, savepoint=False):
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            self.model.refresh_initiatives([obj.pk for obj in objs])
+        return count
+
+
+class InstitutionQuerySet(NameSlugQuerySet):
+    folded_search_field = "search_text"
+
+
+class SectorQuerySet(NameSlugQuerySet):
+    # Names in both languages and other names (search.sector_search_text).
+    folded_search_field = "search_text"
+
+
+class InitiativeQuerySet(FoldedSearchQuerySet):
+    def published(self):
+        """What the public may see: published initiatives only."""
+        return self.filter(is_published=True)
+
+    def in_list_order(self):
+        return self.order_by(*LIST_ORDER)
+
+    def refresh_search_text(self):
+        """Recompute the search text of these initiatives; how many changed."""
+        return search.refresh_search_text(self.values_list("pk", flat=True))
+
+    # Multi-row writes keep title_sort_key and search_text right, as save()
+    # does. A writer that sets search_text itself (the import, which knows
+    # the relations of its rows) is trusted with it. Writes of other columns
+    # (hit_count, is_published...) stay one statement.
+
+    def update(self, **kwargs):
+        title = kwargs.get("title")
+        # The sort key is the default language's title (Turkish, else English).
+        sort_key_later = "title_sort_key" not in kwargs and search.writes_text(
+            kwargs, search.TRANSLATED_SOURCES["title"]
+        )
+        if (
+            sort_key_later
+            and set(kwargs) & {"title", "title_tr"} == {"title"}
+            and isinstance(title, str)
+            and title
+            and translation.get_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        ):
+            kwargs["title_sort_key"] = text.sort_key(title)
+            sort_key_later = False
+        # django-modeltranslation writes ``title`` to the active language's
+        # column (title_tr or title_en): that changes the search text too.
+        refresh = "search_text" not in kwargs and search.writes_text(
+            kwargs, search.INITIATIVE_TEXT_FIELDS
+        )
+        if not (refresh or sort_key_later):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            if sort_key_later:  # read what the update gave, in the default language
+                rows = self.model._base_manager.filter(pk__in=pks)
+                with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+                    titles = list(rows.values_list("pk", "title"))
+                models.QuerySet.bulk_update(
+                    self.model._base_manager.all(),
+                    [
+                        self.model(pk=pk, title_sort_key=text.sort_key(value or ""))
+                        for pk, value in titles
+                    ],
+                    ["title_sort_key"],
+                )
+            if refresh:
+                search.refresh_search_text(pks)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # New rows have no relations yet: their own columns are the whole text.
+        objs = list(objs)
+        for obj in objs:
+            if not obj.title_sort_key:
+                with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+                    obj.title_sort_key = text.sort_key(obj.title or "")
+            if not obj.search_text:
+                obj.search_text = search.initiative_search_text(**obj.search_values())
+        created = super().bulk_create(objs, *args, **kwargs)
+        if kwargs.get("update_conflicts"):
+            search.refresh_search_text(obj.pk for obj in objs)
+        return created
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs, fields = list(objs), list(fields)
+        if "title_sort_key" not in fields and search.writes_text(
+            fields, search.TRANSLATED_SOURCES["title"]
+        ):
+            with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+                for obj in objs:
+                    obj.title_sort_key = text.sort_key(obj.title or "")
+            fields.append("title_sort_key")
+        if "search_text" in fields or not search.writes_text(
+            fields, search.INITIATIVE_TEXT_FIELDS
+        ):
+            return super().bulk_update(objs, fields, batch_size=batch_size)
+        with transaction.atomic(using=self.db, savepoint=False):
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            search.refresh_search_text(obj.pk for obj in objs)
+        return count
+
+
+class PartnershipQuerySet(models.QuerySet):
+    """Partners' names and acronyms are part of their initiatives' search
+    text: multi-row writes refresh it (save and delete go through signals)."""
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = list(self.values_list("pk", "initiative_id"))
+            count = super().update(**kwargs)
+            moved = self.model._base_manager.filter(pk__in=[pk for pk, _i in rows])
+            search.refresh_search_text(
+                {i for _pk, i in rows}
+                | set(moved.values_list("initiative_id", flat=True))
+            )
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            search.refresh_search_text(obj.initiative_id for obj in objs)
+        return created
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = self.model._base_manager.filter(pk__in=[o.pk for o in objs])
+            initiatives = set(before.values_list("initiative_id", flat=True))
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            search.refresh_search_text(
+                initiatives | {obj.initiative_id for obj in objs}
+            )
+        return count
+
+    def delete(self):
+        # Each deleted row sends post_delete (signals.py): refresh once.
+        with search.deferred_refresh():
+            return super().delete()

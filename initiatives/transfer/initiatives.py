@@ -1,0 +1,397 @@
+"""The initiatives' file: its columns, and how a row is read, shown and written.
+
+Columns are ``INITIATIVE_COLUMNS`` (docs/CONTRACT.md lists them for editors);
+``hit_count`` is exported but never imported, and ``id``, ``created_at`` and
+``updated_at`` are accepted and ignored. A blank ``status``, ``is_published``
+or ``date_added`` keeps the current value (or the default); any other blank
+cell clears its field. The write is the batch SQL of ``sql.py``.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import text
+from ..models import Initiative, Link, Partnership, in_default_language
+from ..search import INITIATIVE_TEXT_FIELDS, initiative_search_text
+from .cells import (
+    choice_parser,
+    format_decimal,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_text,
+)
+from .lookups import Lookups
+from .planner import RegistryResource, translated_attribute, write_fields
+from .relations import RELATIONS, parse_relation, render_relation
+from .sql import BATCH, delete_rows, insert_rows, update_rows
+
+INITIATIVE_COLUMNS = (
+    "slug",
+    "number",
+    "title",
+    "summary",
+    "description",
+    "start_year",
+    "end_year",
+    "status",
+    "sectors",
+    "provinces",
+    "other_regions",
+    "partners",
+    "links",
+    "budget_amount",
+    "budget_currency",
+    "duration_months",
+    "member_firms",
+    "solution_partners",
+    "support_programme",
+    "source",
+    "last_verified",
+    "is_published",
+    "date_added",
+    "hit_count",
+)
+_TEXT = {
+    "slug",
+    "title",
+    "summary",
+    "description",
+    "other_regions",
+    "support_programme",
+    "source",
+}
+_INT = {
+    "number",
+    "start_year",
+    "end_year",
+    "duration_months",
+    "member_firms",
+    "solution_partners",
+}
+# Not imported when a cell is blank: the current value (or the default) stays.
+_KEEP_WHEN_BLANK = {"status", "is_published", "date_added"}
+
+
+def _search_text(instance, canonical, context):
+    """The one search-text rule (search.py), fed from the file's values: the
+    lookups loaded for the whole file, so no query per row."""
+    return initiative_search_text(
+        **{name: getattr(instance, name) or "" for name in INITIATIVE_TEXT_FIELDS},
+        sectors=[
+            (
+                context.sector_names_tr[pk],
+                context.sector_names_en[pk],
+                context.sector_keywords[pk],
+            )
+            for pk in canonical["sectors"]
+        ],
+        provinces=[context.province_names[pk] for pk in canonical["provinces"]],
+        institutions=[
+            (
+                context.institution_names_tr[pk],
+                context.institution_names_en[pk],
+                context.institution_acronyms[pk],
+            )
+            for pk, _role in canonical["partners"]
+        ],
+    )
+
+
+def _column_value(initiative, column):
+    """A column's value: a translated text's Turkish field ("" when empty)."""
+    value = getattr(initiative, translated_attribute(Initiative, column))
+    if value is None and translated_attribute(Initiative, column) != column:
+        return ""  # an empty translation
+    return value
+
+
+class InitiativeResource(RegistryResource):
+    """Initiatives with their sectors, provinces, partners and links."""
+
+    model = Initiative
+    columns = INITIATIVE_COLUMNS
+    verbose_name = gettext_lazy("Initiatives")
+    export_only = ("hit_count",)
+    memo_columns = frozenset(
+        {"sectors", "provinces", "partners", "links", "status", "budget_currency",
+         "is_published", "date_added", "last_verified", "start_year", "end_year"}
+    )  # fmt: skip
+    title_column = "title"
+    _status = staticmethod(choice_parser(Initiative.Status))
+    _currency = staticmethod(choice_parser(Initiative.Currency))
+
+    def get_queryset(self):
+        return Initiative.objects.in_list_order()
+
+    def title_of(self, canonical):
+        return canonical["title"]
+
+    # -- canonical values ---------------------------------------------------
+
+    def lookup_context(self):
+        return Lookups.load()
+
+    def load_canonical(self, *, pks=None, slugs=None, context):
+        """{slug: (instance, {column: canonical value})} in a handful of queries."""
+        qs = Initiative.objects.all()
+        qs = qs.filter(pk__in=pks) if pks is not None else qs.filter(slug__in=slugs)
+        objects = list(qs.defer("search_text"))
+        ids = [obj.pk for obj in objects]
+        sectors = defaultdict(list)
+        for initiative_id, sector_id in Initiative.sectors.through.objects.filter(
+            initiative_id__in=ids
+        ).values_list("initiative_id", "sector_id"):
+            sectors[initiative_id].append(sector_id)
+        provinces = defaultdict(list)
+        for initiative_id, province_id in Initiative.provinces.through.objects.filter(
+            initiative_id__in=ids
+        ).values_list("initiative_id", "province_id"):
+            provinces[initiative_id].append(province_id)
+        partners = defaultdict(list)
+        for initiative_id, institution_id, role in (
+            Partnership.objects.filter(initiative_id__in=ids)
+            .order_by("position", "id")
+            .values_list("initiative_id", "institution_id", "role")
+        ):
+            partners[initiative_id].append((institution_id, role))
+        links = defaultdict(list)
+        for initiative_id, url, title, kind in (
+            Link.objects.filter(initiative_id__in=ids)
+            .order_by("position", "id")
+            .values_list("initiative_id", "url", "title", "kind")
+        ):
+            links[initiative_id].append((url, title, kind))
+        out = {}
+        for obj in objects:
+            canonical = {
+                name: _column_value(obj, name)
+                for name in INITIATIVE_COLUMNS
+                if name not in RELATIONS
+            }
+            canonical["sectors"] = tuple(
+                sorted(sectors[obj.pk], key=context.sector_rank.get)
+            )
+            canonical["provinces"] = tuple(
+                sorted(provinces[obj.pk], key=context.province_rank.get)
+            )
+            canonical["partners"] = tuple(partners[obj.pk])
+            canonical["links"] = tuple(links[obj.pk])
+            out[obj.slug] = (obj, canonical)
+        return out
+
+    def render(self, column, value, context, native=False):
+        if column in RELATIONS:
+            return render_relation(column, value, context)
+        if value is None:
+            return None if native else ""
+        if column == "budget_amount":
+            return Decimal(format_decimal(value)) if native else format_decimal(value)
+        if column == "is_published":
+            return "yes" if value else "no"
+        if native:
+            return value
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return str(value)
+
+    def comparable(self, column, value):
+        if column in {"budget_amount"} and value is not None:
+            return Decimal(value)
+        return super().comparable(column, value)
+
+    # -- import -------------------------------------------------------------
+
+    def blank(self, column):
+        if column in _TEXT or column == "budget_currency":
+            return ""
+        if column in RELATIONS:
+            return ()
+        if column in _KEEP_WHEN_BLANK:
+            return _KEEP
+        return None
+
+    def parse(self, column, value, context):
+        if column in _TEXT:
+            return parse_text(value)
+        if column in _INT:
+            return parse_int(value)
+        if column == "budget_amount":
+            field = Initiative._meta.get_field("budget_amount")
+            return parse_decimal(
+                value,
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places,
+            )
+        if column == "budget_currency":
+            return self._currency(value)
+        if column == "status":
+            return self._status(value)
+        if column in {"last_verified", "date_added"}:
+            return parse_date(value)
+        if column == "is_published":
+            return parse_bool(value)
+        if column in RELATIONS:
+            return parse_relation(column, str(value), context)
+        raise ValidationError(_("This column is not imported."))
+
+    def check_unique(self, *, parsed, existing):
+        taken = dict(
+            Initiative.objects.exclude(number=None).values_list("number", "slug")
+        )
+        # A number that an initiative of the file gives up is free again.
+        for _number, slug, values, _errors in parsed:
+            if "number" in values:
+                for value in [v for v, owner in taken.items() if owner == slug]:
+                    if value != values["number"]:
+                        del taken[value]
+        in_file = {}
+        for number, slug, values, errors in parsed:
+            value = values.get("number")
+            if value is None or errors.get("number"):
+                continue
+            if value in in_file:
+                errors["number"].append(
+                    _(
+                        "The number %(value)s is already used in row %(row)s of this file."
+                    )
+                    % {"value": value, "row": in_file[value]}
+                )
+            elif taken.get(value, slug) != slug:
+                errors["number"].append(
+                    _("The number %(value)s already belongs to “%(slug)s”.")
+                    % {"value": value, "slug": taken[value]}
+                )
+            in_file[value] = number
+
+    def clean_exclude(self):
+        return [
+            "hit_count",
+            "search_text",
+            "title_sort_key",
+            "created_at",
+            "updated_at",
+        ]
+
+    def build(self, *, slug, values, current, context):
+        if current is None:
+            instance = Initiative(slug=slug, hit_count=0)
+            canonical = {
+                name: _column_value(instance, name)
+                for name in INITIATIVE_COLUMNS
+                if name not in RELATIONS
+            }
+            canonical.update(sectors=(), provinces=(), partners=(), links=())
+        else:
+            old, old_canonical = current
+            instance = Initiative(
+                **{
+                    f.attname: getattr(old, f.attname)
+                    for f in Initiative._meta.concrete_fields
+                    if f.attname != "search_text"
+                }
+            )
+            instance._state.adding = False
+            canonical = dict(old_canonical)
+        for column, value in values.items():
+            if column in {"slug", "hit_count"} or value is _KEEP:
+                continue
+            canonical[column] = value
+            if column not in RELATIONS:
+                setattr(instance, translated_attribute(Initiative, column), value)
+        instance.slug = canonical["slug"] = slug
+        return instance, canonical
+
+    def write(self, *, plan):
+        with in_default_language():
+            self._write(plan=plan)
+
+    def _write(self, *, plan):
+        context = plan["context"]
+        now = timezone.now()
+        new = [item[0] for item in plan["new"]]
+        for instance, canonical, _change in plan["new"]:
+            instance.title_sort_key = text.sort_key(instance.title)
+            instance.search_text = _search_text(instance, canonical, context)
+            instance.hit_count = 0
+            instance.created_at = instance.updated_at = now
+        changed = plan["changed"]
+        # Numbers may move between initiatives of the file: free them first.
+        moving = [
+            instance
+            for instance, _canonical, change in changed
+            if "number" in change.changed_columns
+        ]
+        if moving:
+            Initiative.objects.filter(pk__in=[i.pk for i in moving]).update(number=None)
+        Initiative.objects.bulk_create(new, batch_size=BATCH)
+        groups = defaultdict(list)
+        for instance, canonical, change in changed:
+            instance.title_sort_key = text.sort_key(instance.title)
+            instance.search_text = _search_text(instance, canonical, context)
+            instance.updated_at = now
+            fields = [c for c in change.changed_columns if c not in RELATIONS]
+            groups[tuple(fields)].append(instance)
+        for fields, instances in groups.items():
+            # Never hit_count: hits.py is its only writer.
+            update_rows(
+                Initiative,
+                instances,
+                [
+                    *write_fields(Initiative, fields),
+                    "title_sort_key",
+                    "search_text",
+                    "updated_at",
+                ],
+            )
+
+        def replace(model, column, fields, make):
+            changing = [(i, c) for i, c, ch in changed if column in ch.changed_columns]
+            delete_rows(model, [instance.pk for instance, _c in changing])
+            items = [(i, c) for i, c, _ch in plan["new"] if c[column]] + changing
+            insert_rows(model, fields, [row for i, c in items for row in make(i, c)])
+
+        replace(
+            Initiative.sectors.through,
+            "sectors",
+            ["initiative", "sector"],
+            lambda i, c: [(i.pk, pk) for pk in c["sectors"]],
+        )
+        replace(
+            Initiative.provinces.through,
+            "provinces",
+            ["initiative", "province"],
+            lambda i, c: [(i.pk, pk) for pk in c["provinces"]],
+        )
+        replace(
+            Partnership,
+            "partners",
+            ["initiative", "institution", "role", "position"],
+            lambda i, c: [
+                (i.pk, pk, role, n) for n, (pk, role) in enumerate(c["partners"])
+            ],
+        )
+        replace(
+            Link,
+            "links",
+            ["initiative", "url", "title", "kind", "position"],
+            lambda i, c: [
+                (i.pk, url, title, kind, n)
+                for n, (url, title, kind) in enumerate(c["links"])
+            ],
+        )
+
+
+class _Keep:
+    def __repr__(self):
+        return "<keep>"
+
+
+_KEEP = _Keep()
