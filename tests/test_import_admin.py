@@ -99,11 +99,11 @@ def test_editor_uploads_previews_and_confirms(editor_client, editor, initiatives
         str(konya.pk),
         CHANGE,
     )
-    assert entry.get_change_message() == "Changed Title."
+    assert entry.get_change_message() == "Changed Title (Turkish)."
     history = editor_client.get(
         reverse("admin:initiatives_initiative_history", args=[konya.pk])
     )
-    assertContains(history, "Changed Title.")
+    assertContains(history, "Changed Title (Turkish).")
 
 
 def test_new_rows_are_logged_as_additions(editor_client, editor, initiatives):

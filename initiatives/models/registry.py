@@ -129,7 +129,15 @@ class TranslatedNameModel(NameSlugModel):
 
     def clean(self):
         super().clean()
+        self.clean_names()
+        self.check_names_are_free()
+
+    def clean_names(self):
+        """The rules of the names that need no query (the import checks that
+        they are free for a whole file at once)."""
         require_one_language(self, "name", _("Give a name in Turkish or in English."))
+
+    def check_names_are_free(self):
         names = in_every_language(self, "name")
         same = Q()
         for code, _name in settings.LANGUAGES:

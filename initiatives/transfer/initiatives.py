@@ -29,7 +29,12 @@ from .cells import (
     parse_text,
 )
 from .lookups import Lookups
-from .planner import RegistryResource, translated_attribute, write_fields
+from .planner import (
+    RegistryResource,
+    translated_attribute,
+    translation_of,
+    write_fields,
+)
 from .relations import RELATIONS, parse_relation, render_relation
 from .sql import BATCH, delete_rows, insert_rows, update_rows
 
@@ -58,6 +63,12 @@ INITIATIVE_COLUMNS = (
     "is_published",
     "date_added",
     "hit_count",
+    # The English of the translated texts (the columns above are the Turkish).
+    "title_en",
+    "summary_en",
+    "description_en",
+    "other_regions_en",
+    "source_en",
 )
 _TEXT = {
     "slug",
@@ -67,6 +78,11 @@ _TEXT = {
     "other_regions",
     "support_programme",
     "source",
+    "title_en",
+    "summary_en",
+    "description_en",
+    "other_regions_en",
+    "source_en",
 }
 _INT = {
     "number",
@@ -106,9 +122,10 @@ def _search_text(instance, canonical, context):
 
 
 def _column_value(initiative, column):
-    """A column's value: a translated text's Turkish field ("" when empty)."""
+    """A column's value: a translated text's field in the column's language
+    ("" when empty)."""
     value = getattr(initiative, translated_attribute(Initiative, column))
-    if value is None and translated_attribute(Initiative, column) != column:
+    if value is None and translation_of(Initiative, column):
         return ""  # an empty translation
     return value
 
@@ -124,7 +141,7 @@ class InitiativeResource(RegistryResource):
         {"sectors", "provinces", "partners", "links", "status", "budget_currency",
          "is_published", "date_added", "last_verified", "start_year", "end_year"}
     )  # fmt: skip
-    title_column = "title"
+    title_columns = ("title", "title_en")
     _status = staticmethod(choice_parser(Initiative.Status))
     _currency = staticmethod(choice_parser(Initiative.Currency))
 
@@ -132,7 +149,7 @@ class InitiativeResource(RegistryResource):
         return Initiative.objects.in_list_order()
 
     def title_of(self, canonical):
-        return canonical["title"]
+        return canonical["title"] or canonical["title_en"]
 
     # -- canonical values ---------------------------------------------------
 
@@ -273,6 +290,7 @@ class InitiativeResource(RegistryResource):
 
     def clean_exclude(self):
         return [
+            *super().clean_exclude(),
             "hit_count",
             "search_text",
             "title_sort_key",

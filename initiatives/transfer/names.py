@@ -4,6 +4,7 @@ Renaming a sector or an institution changes the search text of the initiatives
 that name it, so a write refreshes theirs too.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,10 +16,10 @@ from .sql import BATCH
 
 
 class _NameSlugResource(RegistryResource):
-    title_column = "name"
+    title_columns = ("name", "name_en")
 
     def title_of(self, canonical):
-        return canonical["name"]
+        return canonical["name"] or canonical["name_en"]
 
     def render(self, column, value, context, native=False):
         if value is None:
@@ -50,28 +51,63 @@ class _NameSlugResource(RegistryResource):
         return out
 
     def check_unique(self, *, parsed, existing):
+        """No two records share a name, in either language (the rule of
+        ``TranslatedNameModel``), checked for the whole file in one query: the
+        names the file's rows will have against the others' current names and
+        each other's. (A name is free only once its record has given it up in
+        an earlier import: each language's column is unique at every row
+        written, so two records cannot swap names in one file.)
+        """
         model = self.model
-        taken = dict(
-            model._default_manager.values_list(
-                translated_attribute(model, "name"), "slug"
-            )
-        )
-        in_file = {}
+        columns = self.title_columns
+        fields = [translated_attribute(model, c) for c in columns]
+        owners = {}  # name -> [(slug, column, row number or None)]
+        for slug, *names in model._default_manager.values_list("slug", *fields):
+            for column, name in zip(columns, names, strict=True):
+                if name:
+                    owners.setdefault(name, []).append((slug, column, None))
+        final = []
         for number, slug, values, errors in parsed:
-            name = values.get("name")
-            if not name or errors:
-                continue
-            if name in in_file:
-                errors["name"].append(
-                    _("“%(value)s” is already used in row %(row)s of this file.")
-                    % {"value": name, "row": in_file[name]}
+            current = existing[slug][1] if slug in existing else {}
+            names = {c: values.get(c, current.get(c) or "") for c in columns}
+            final.append((number, slug, names, errors))
+            for column, name in names.items():
+                if name:
+                    owners.setdefault(name, []).append((slug, column, number))
+        for _number, slug, names, errors in final:
+            for column, name in names.items():
+                others = [o for o in owners.get(name, ()) if o[0] != slug]
+                if not name or not others or errors.get(column):
+                    continue
+                other_slug, other_column, row = others[0]
+                errors[column].append(
+                    _(
+                        "“%(value)s” is already the name (%(language)s) of "
+                        "%(other)s; %(this)s cannot have it too."
+                    )
+                    % {
+                        "value": name,
+                        "language": self.language_of(other_column),
+                        "other": (
+                            _("row %(row)s of this file (%(slug)s)")
+                            % {"row": row, "slug": other_slug}
+                            if row is not None
+                            else f"“{other_slug}”"
+                        ),
+                        "this": f"“{slug}”",
+                    }
                 )
-            elif taken.get(name, slug) != slug:
-                errors["name"].append(
-                    _("“%(value)s” is already the name of “%(slug)s”.")
-                    % {"value": name, "slug": taken[name]}
-                )
-            in_file[name] = number
+
+    def language_of(self, column):
+        code = column.removeprefix("name").lstrip("_")
+        code = code or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        return str(dict(settings.LANGUAGES)[code])
+
+    def validate(self, instance):
+        # Whether the names are free was checked for the whole file above.
+        with in_default_language():
+            instance.clean_fields(exclude=self.clean_exclude())
+            instance.clean_names()
 
     def build(self, *, slug, values, current, context):
         model = self.model
@@ -143,7 +179,7 @@ class InstitutionResource(_NameSlugResource):
     _kind = staticmethod(choice_parser(Institution.Kind))
 
     model = Institution
-    columns = ("slug", "name", "acronym", "kind", "country", "website")
+    columns = ("slug", "name", "acronym", "kind", "country", "website", "name_en")
     verbose_name = gettext_lazy("Institutions")
 
     def parse(self, column, value, context):

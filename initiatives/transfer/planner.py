@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from .. import text
-from ..models import Link, Partnership
+from ..models import Link, Partnership, in_default_language
 from ..search import deferred_refresh
 from .cells import error_messages, escape_cell, unescape_cell
 from .readers import CellError, FormulaCell, cell_text
@@ -43,7 +43,8 @@ def translated_attribute(model, column):
 
     The columns of translated texts (``title``, ``name``...) are the Turkish
     ones (the default language's), whatever the editor's language: written
-    through ``title``, modeltranslation would pick the active language.
+    through ``title``, modeltranslation would pick the active language. The
+    other languages' columns (``title_en``) are their fields' own names.
     """
     from ..translation import translated_fields
 
@@ -52,11 +53,32 @@ def translated_attribute(model, column):
     return column
 
 
+def translation_of(model, column):
+    """The translated field a column holds a language of (``title`` for
+    ``title`` and ``title_en``), or None."""
+    from ..translation import LANGUAGE_CODES, translated_fields
+
+    for field in translated_fields(model):
+        if column == field or column in {f"{field}_{c}" for c in LANGUAGE_CODES}:
+            return field
+    return None
+
+
+def column_of(model, field):
+    """The file column of a model field (``title`` for ``title_tr``)."""
+    original = translation_of(model, field)
+    if original is not None and translated_attribute(model, original) == field:
+        return original
+    return field
+
+
 def write_fields(model, columns):
-    """Fields to write for these columns: a translated column's Turkish field
-    and its original column (Turkish, or English when there is no Turkish)."""
+    """Fields to write for these columns: each column's field, and for a
+    column of a translated text its original field too (the Turkish text, or
+    the English when there is no Turkish)."""
     fields = [translated_attribute(model, c) for c in columns]
-    return fields + [c for c in columns if translated_attribute(model, c) != c]
+    originals = {translation_of(model, c) for c in columns} - {None}
+    return fields + [f for f in sorted(originals) if f not in fields]
 
 
 # Accepted in a file but never imported (like hit_count): records' own
@@ -77,6 +99,7 @@ class RegistryResource:
     verbose_name = ""
     export_only = ()
     memo_columns = frozenset()
+    title_columns = ()  # the title in each language, the first the default
 
     @classmethod
     def column_names(cls):
@@ -168,13 +191,13 @@ class RegistryResource:
             return _("These columns appear more than once: %(columns)s.") % {
                 "columns": ", ".join(repeated)
             }
-        if not set(named) & {"slug", self.title_column}:
+        if not set(named) & {"slug", *self.title_columns}:
             return _(
                 "The file has neither a %(slug)s nor a %(title)s column. The "
                 "columns are: %(columns)s."
             ) % {
                 "slug": "slug",
-                "title": self.title_column,
+                "title": " / ".join(self.title_columns),
                 "columns": ", ".join(self.column_names()),
             }
         return None
@@ -247,16 +270,17 @@ class RegistryResource:
                 else:
                     values[column] = parsed_value
             slug = values.get("slug") or ""
-            if not slug and not errors.get(self.title_column):
-                title = values.get(self.title_column)
+            if not slug and not any(errors.get(c) for c in self.title_columns):
+                # The title in the first language the row has one in.
+                title = next(filter(None, map(values.get, self.title_columns)), "")
                 if title:
                     slug = text.unique_slug(
                         title, lambda s: False, max_length=self.slug_max_length()
                     )
                 else:
-                    errors[self.title_column].append(
+                    errors[self.title_columns[0]].append(
                         _("A row without a slug needs a %(column)s.")
-                        % {"column": self.title_column}
+                        % {"column": " / ".join(self.title_columns)}
                     )
             if slug:
                 if slug in seen_slugs:
@@ -274,6 +298,7 @@ class RegistryResource:
             slugs=[slug for _n, slug, _v, errors in parsed if slug], context=context
         )
         plan = {"new": [], "changed": [], "context": context}
+        self.labels = {c: self.column_label(c) for c in importable}
         self.check_unique(parsed=parsed, existing=existing)
         for number, slug, values, errors in parsed:
             current = existing.get(slug)
@@ -293,14 +318,10 @@ class RegistryResource:
             if change is not None and change.import_type != SKIP:
                 # Rows that change nothing are not written, so not validated.
                 try:
-                    instance.full_clean(
-                        exclude=self.clean_exclude(),
-                        validate_unique=False,
-                        validate_constraints=False,
-                    )
+                    self.validate(instance)
                 except ValidationError as error:
                     for key, messages in error_messages(error).items():
-                        errors[key].extend(messages)
+                        errors[column_of(self.model, key)].extend(messages)
             if errors:
                 for column, messages in errors.items():
                     for message in messages:
@@ -326,7 +347,7 @@ class RegistryResource:
         if current is None:
             cells = [(c, self.render(c, canonical_new[c], context)) for c in columns]
             changes = [(c, "", cell) for c, cell in cells if cell != ""]
-            return RowChange(number, NEW, slug, title, changes)
+            return RowChange(number, NEW, slug, title, changes, self.labels)
         _old_instance, canonical_old = current
         changes = [
             (
@@ -340,7 +361,7 @@ class RegistryResource:
             != self.comparable(column, canonical_new[column])
         ]
         kind = UPDATE if changes else SKIP
-        return RowChange(number, kind, slug, title, changes)
+        return RowChange(number, kind, slug, title, changes, self.labels)
 
     def comparable(self, column, value):
         if isinstance(value, str):
@@ -350,11 +371,25 @@ class RegistryResource:
     def blank(self, column):
         return None
 
-    def slug_max_length(self):
-        return self.model._meta.get_field("slug").max_length
+    def validate(self, instance):
+        """The model's own rules (``check_unique`` did the uniqueness), read
+        in the default language whatever the editor's."""
+        with in_default_language():
+            instance.full_clean(
+                exclude=self.clean_exclude(),
+                validate_unique=False,
+                validate_constraints=False,
+            )
 
     def clean_exclude(self):
-        return []
+        """Fields not validated: the original columns of translated texts,
+        whose languages' fields are (``title`` beside ``title_tr``...)."""
+        from ..translation import translated_fields
+
+        return list(translated_fields(self.model))
+
+    def slug_max_length(self):
+        return self.model._meta.get_field("slug").max_length
 
     def log_changes(self, *, plan, user):
         content_type = ContentType.objects.get_for_model(self.model)
@@ -388,9 +423,20 @@ class RegistryResource:
         LogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
     def column_label(self, column):
-        """The column's name as the admin form labels it ("Title", "Sectors")."""
+        """The column's name as the admin form labels it ("Title", "Sectors"),
+        with its language for a translated text ("Title (English)")."""
         related = {"partners": Partnership, "links": Link}
         if column in related:
             return str(related[column]._meta.verbose_name_plural).capitalize()
-        field = self.model._meta.get_field(column)
-        return str(field.verbose_name).capitalize()
+        original = translation_of(self.model, column)
+        field = self.model._meta.get_field(original or column)
+        label = str(field.verbose_name).capitalize()
+        if original is None:
+            return label
+        language = column.removeprefix(original).lstrip("_")
+        language = language or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        # "Title (in English)": the column of one language of a translated text.
+        return _("%(field)s (%(language)s)") % {
+            "field": label,
+            "language": str(dict(settings.LANGUAGES)[language]),
+        }

@@ -42,10 +42,19 @@ class RowChange:
     slug: str
     title: str
     changes: list = field(default_factory=list)  # [(column, old, new)]
+    # The columns' labels in the editor's language ("Başlık (İngilizce)").
+    labels: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def changed_columns(self):
         return [column for column, _old, _new in self.changes]
+
+    def labelled_changes(self):
+        """(label, column, old, new) of each change, for the preview."""
+        return [
+            (self.labels.get(column, column), column, old, new)
+            for column, old, new in self.changes
+        ]
 
 
 class ImportResult:
