@@ -126,10 +126,14 @@ def test_a_file_with_errors_shows_row_column_and_why_and_cannot_be_confirmed(
     ).encode()
     response = upload(editor_client, SimpleUploadedFile("bad.csv", data))
     assertContains(response, "Nothing was imported")
-    assertContains(response, "<td>3</td><td>start_year</td>", html=False)
-    assertContains(response, "<td>3</td><td>provinces</td>", html=False)
+    assertContains(
+        response, "<td>3</td><td>Start year <code>start_year</code></td>", html=False
+    )
+    assertContains(
+        response, "<td>3</td><td>Provinces <code>provinces</code></td>", html=False
+    )
     assertContains(response, "Atlantis")
-    assertContains(response, "<td>3</td><td>links</td>", html=False)
+    assertContains(response, "<td>3</td><td>Links <code>links</code></td>", html=False)
     assertNotContains(response, 'name="confirm"')
     assert not PendingImport.objects.exists()
     assert not Initiative.objects.filter(slug="a").exists()

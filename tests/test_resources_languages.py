@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
-from pytest_django.asserts import assertContains
 
 from initiatives import text
 from initiatives.models import Initiative, Institution, Sector
@@ -382,22 +381,3 @@ def test_an_initiative_file_with_english_columns_takes_a_fixed_number_of_queries
         result = import_file(data=csv_of(rows))
     assert result.counts["new"] == 200
     assert Initiative.objects.search("new 199").get().title_en == "New 199"
-
-
-# The admin's preview, in the editor's language.
-
-
-def test_the_turkish_preview_labels_each_language_column(editor_client, seed):
-    rows = [row for row in rows_of(export_file()) if row["slug"] == MEDICAL]
-    rows[0].update(title="Medikal Kümesi", title_en="Medical Cluster")
-    upload = io.BytesIO(csv_of(rows))
-    upload.name = "girisimler.csv"
-    with translation.override("tr"):
-        response = editor_client.post(
-            reverse("admin:initiatives_initiative_import"),
-            {"import_file": upload},
-            headers={"accept-language": "tr"},
-        )
-    assertContains(response, "Başlık (İngilizce)")
-    assertContains(response, "Başlık (Türkçe)")
-    assertContains(response, "<code>title_en</code>", html=False)

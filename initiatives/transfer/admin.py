@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -69,6 +70,8 @@ class ConfirmImportForm(forms.Form):
 
 class RegistryImportExportAdmin(ImportExportModelAdmin):
     import_template_name = "admin/initiatives/import.html"
+    # Ours, not the library's: see the template's comment.
+    export_template_name = "admin/initiatives/export.html"
     # The whole layout or nothing: a file with columns left out would not
     # import back the same.
     export_form_class = ExportForm
@@ -99,7 +102,8 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
     def _import_context(self, request, **extra):
         context = self.admin_site.each_context(request)
         context.update(
-            title=_("Import %(name)s") % {"name": self.opts.verbose_name_plural},
+            title=_("Import: %(name)s")
+            % {"name": capfirst(self.opts.verbose_name_plural)},
             opts=self.opts,
             columns=self.resource(request).column_names(),
             max_mb=f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024:.0f}",

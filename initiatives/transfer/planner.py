@@ -330,6 +330,7 @@ class RegistryResource:
                                 row=number,
                                 column="" if column == NON_FIELD_ERRORS else column,
                                 message=message,
+                                label=self.labels.get(column, ""),
                             )
                         )
                 continue

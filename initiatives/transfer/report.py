@@ -21,6 +21,7 @@ class RowError:
     row: int
     column: str
     message: str
+    label: str = ""  # the column's label in the editor's language
 
     def __str__(self):
         if self.column:
