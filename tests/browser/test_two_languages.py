@@ -58,3 +58,30 @@ def test_a_text_in_one_language_only_is_shown_marked(site, page):
         " parseFloat(getComputedStyle(n.parentElement).fontSize)]"
     )
     assert sizes[0] < sizes[1]
+
+
+def test_each_page_type_is_in_the_visitors_language(site, page):
+    # Turkish: the home page's sectors, the list's titles, the institutions.
+    visit(page, site.url + "/")
+    expect(page.locator("main")).to_contain_text("Medikal ve sağlık")
+    visit(page, site.url + "/initiatives/?ordering=title")
+    expect(page.locator(".result-list")).to_contain_text("Medikal Sanayi Kümelenmesi")
+    expect(page.locator(".result-list")).not_to_contain_text("Medical Industry")
+    visit(page, site.url + "/institutions/")
+    expect(page.locator("main")).to_contain_text("Konya Sanayi Odası")
+    expect(page.locator("main")).not_to_contain_text("Konya Chamber of Industry")
+
+    # English: the same page types, and no Turkish text marked as a fallback.
+    visit(page, site.url + "/en/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("main")).to_contain_text("Medical and health")
+    visit(page, site.url + "/en/initiatives/?ordering=title")
+    expect(page.locator(".result-list")).to_contain_text("Medical Industry Clusters")
+    expect(page.locator(".result-list")).not_to_contain_text("Medikal Sanayi")
+    page.get_by_role("link", name="Medical Industry Clusters", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Medical Industry Clusters")
+    visit(page, site.url + "/en/institutions/")
+    expect(page.locator("main")).to_contain_text("Konya Chamber of Industry")
+    page.locator("main a", has_text="Konya Chamber of Industry").first.click()
+    expect(page.locator("h1")).to_contain_text("Konya Chamber of Industry")
+    expect(page.locator(".lang-note")).to_have_count(0)
