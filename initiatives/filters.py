@@ -24,6 +24,7 @@ from .models import (
     Partnership,
     Province,
     Sector,
+    title_sort_key_field,
 )
 
 Q_MAX_LENGTH = 200
@@ -225,7 +226,16 @@ class InitiativeFilter(django_filters.FilterSet):
         )
 
     def filter_ordering(self, queryset, name, value):
-        return queryset.order_by(*ORDERING_FIELDS[value])
+        # Titles sort in the page's language: the key of the titles it shows.
+        by_title = title_sort_key_field()
+        return queryset.order_by(
+            *(
+                field.replace("title_sort_key", by_title)
+                if isinstance(field, str)
+                else field
+                for field in ORDERING_FIELDS[value]
+            )
+        )
 
     def filter_queryset(self, queryset, *, exclude=()):
         cleaned = self.form.cleaned_data

@@ -9,7 +9,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from initiatives import text
+from initiatives.models import Initiative
+from initiatives.transfer import import_file
+from tests.factories import InitiativeFactory
 from tests.test_i18n_content import ELAZIG, SEED_INITIATIVES, TEKIRDAG, texts
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +116,75 @@ def test_the_turkish_of_each_seed_initiative_states_the_same_roles(fields):
         in_english = bool(re.search(rf"\b{stem}", english))
         in_turkish = any(t in turkish for t in turkish_stems)
         assert in_english <= in_turkish, (stem, fields["slug"])
+
+
+# Alphabetical order in the page's language.
+
+
+def listed(client, path, ordering):
+    response = client.get(path, {"ordering": ordering})
+    return [str(obj.title) for obj in response.context["page_obj"]]
+
+
+def shown_titles(language):
+    with translation.override(language):
+        return [str(i.title) for i in Initiative.objects.published()]
+
+
+@pytest.mark.parametrize(
+    ("path", "language"), [("/initiatives/", "tr"), ("/en/initiatives/", "en")]
+)
+def test_the_list_sorts_by_the_titles_of_the_page_language(
+    client, seed, path, language
+):
+    expected = sorted(shown_titles(language), key=text.sort_key)
+    assert listed(client, path, "title") == expected
+    assert listed(client, path, "-title") == expected[::-1]
+
+
+def test_a_title_missing_in_english_sorts_by_the_turkish_on_the_english_list(
+    client, db
+):
+    InitiativeFactory(title_tr="Zeytin Kümesi", title_en="Olive Cluster")
+    InitiativeFactory(title_tr="Bal Kümesi", title_en=None)
+    InitiativeFactory(title_tr="Ayva Kümesi", title_en="Quince Cluster")
+    assert listed(client, "/en/initiatives/", "title") == [
+        "Bal Kümesi",
+        "Olive Cluster",
+        "Quince Cluster",
+    ]
+    assert listed(client, "/initiatives/", "title") == [
+        "Ayva Kümesi",
+        "Bal Kümesi",
+        "Zeytin Kümesi",
+    ]
+
+
+def english_keys():
+    return dict(Initiative.objects.values_list("slug", "title_sort_key_en"))
+
+
+def test_every_writer_keeps_the_english_sort_key(db):
+    initiative = InitiativeFactory(slug="k", title_tr="Küme", title_en="Beta")
+    assert english_keys() == {"k": text.sort_key("Beta")}
+    Initiative.objects.filter(slug="k").update(title_en="Gamma")
+    assert english_keys() == {"k": text.sort_key("Gamma")}
+    Initiative.objects.filter(slug="k").update(title_en=None)
+    assert english_keys() == {"k": text.sort_key("Küme")}  # the Turkish, shown
+    initiative.refresh_from_db()
+    initiative.title_en = "Delta"
+    Initiative.objects.bulk_update([initiative], ["title_en"])
+    assert english_keys() == {"k": text.sort_key("Delta")}
+    initiative.title_en = "Epsilon"
+    initiative.save()
+    assert english_keys() == {"k": text.sort_key("Epsilon")}
+    Initiative.objects.bulk_create(
+        [Initiative(slug="n", title_tr="Yeni", title_en="New")]
+    )
+    assert english_keys()["n"] == text.sort_key("New")
+    import_file(data=b"slug,title_en\r\nk,Zeta\r\ni,Imported\r\n")
+    assert english_keys() == {
+        "k": text.sort_key("Zeta"),
+        "n": text.sort_key("New"),
+        "i": text.sort_key("Imported"),
+    }

@@ -32,12 +32,15 @@ from .infrastructure import (
 )
 from .querysets import (
     LIST_ORDER,
+    TITLE_SORT_KEYS,
     FoldedSearchQuerySet,
     InitiativeQuerySet,
     InstitutionQuerySet,
     NameSlugQuerySet,
     PartnershipQuerySet,
     SectorQuerySet,
+    fill_title_sort_keys,
+    title_sort_key_field,
 )
 from .registry import (
     Initiative,
@@ -57,6 +60,7 @@ __all__ = [
     "FIRST_YEAR",
     "HTTP_URL_MESSAGE",
     "LIST_ORDER",
+    "TITLE_SORT_KEYS",
     "YEARS_AHEAD",
     "AddressReaders",
     "ContentVersion",
@@ -82,9 +86,11 @@ __all__ = [
     "SectorQuerySet",
     "TranslatedNameModel",
     "_pending_import_key",
+    "fill_title_sort_keys",
     "http_url_validator",
     "in_default_language",
     "in_every_language",
     "require_one_language",
+    "title_sort_key_field",
     "validate_year",
 ]

@@ -2,7 +2,6 @@
 the public sees, the list's order, folded search) and multi-row writes that
 keep the derived columns and the search text (search.py) right."""
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import translation
@@ -13,6 +12,26 @@ from .. import search, text
 # Initiatives without a number come last on every database (SQLite and
 # PostgreSQL put NULLs at opposite ends); the admin orders the same way.
 LIST_ORDER = (F("number").asc(nulls_last=True), "title_sort_key", "id")
+
+# The alphabetical order of the titles a page shows: a sort key per language,
+# each made from that language's title, or the other's where it has none
+# (what the page shows instead).
+TITLE_SORT_KEYS = {"tr": "title_sort_key", "en": "title_sort_key_en"}
+
+
+def title_sort_key_field(language=None):
+    """The sort key of the titles in ``language`` (the active one)."""
+    language = language or translation.get_language()
+    return TITLE_SORT_KEYS.get(language, TITLE_SORT_KEYS["tr"])
+
+
+def fill_title_sort_keys(obj, *, only_empty=False):
+    """Set ``obj``'s sort key of each language from its titles (no query)."""
+    for language, field in TITLE_SORT_KEYS.items():
+        if only_empty and getattr(obj, field):
+            continue
+        with translation.override(language):
+            setattr(obj, field, text.sort_key(obj.title or ""))
 
 
 class FoldedSearchQuerySet(models.QuerySet):
@@ -99,41 +118,32 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
     # (hit_count, is_published...) stay one statement.
 
     def update(self, **kwargs):
-        title = kwargs.get("title")
-        # The sort key is the default language's title (Turkish, else English).
-        sort_key_later = "title_sort_key" not in kwargs and search.writes_text(
-            kwargs, search.TRANSLATED_SOURCES["title"]
-        )
-        if (
-            sort_key_later
-            and set(kwargs) & {"title", "title_tr"} == {"title"}
-            and isinstance(title, str)
-            and title
-            and translation.get_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-        ):
-            kwargs["title_sort_key"] = text.sort_key(title)
-            sort_key_later = False
+        # The sort keys are made from the titles in each language.
+        sort_keys_later = not set(TITLE_SORT_KEYS.values()) <= set(
+            kwargs
+        ) and search.writes_text(kwargs, search.TRANSLATED_SOURCES["title"])
         # django-modeltranslation writes ``title`` to the active language's
         # column (title_tr or title_en): that changes the search text too.
         refresh = "search_text" not in kwargs and search.writes_text(
             kwargs, search.INITIATIVE_TEXT_FIELDS
         )
-        if not (refresh or sort_key_later):
+        if not (refresh or sort_keys_later):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
             pks = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
-            if sort_key_later:  # read what the update gave, in the default language
+            if sort_keys_later:  # read the titles the update gave
                 rows = self.model._base_manager.filter(pk__in=pks)
-                with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-                    titles = list(rows.values_list("pk", "title"))
+                objs = [
+                    self.model(pk=pk, title_tr=title_tr, title_en=title_en)
+                    for pk, title_tr, title_en in rows.values_list(
+                        "pk", "title_tr", "title_en"
+                    )
+                ]
+                for obj in objs:
+                    fill_title_sort_keys(obj)
                 models.QuerySet.bulk_update(
-                    self.model._base_manager.all(),
-                    [
-                        self.model(pk=pk, title_sort_key=text.sort_key(value or ""))
-                        for pk, value in titles
-                    ],
-                    ["title_sort_key"],
+                    self.model._base_manager.all(), objs, list(TITLE_SORT_KEYS.values())
                 )
             if refresh:
                 search.refresh_search_text(pks)
@@ -143,9 +153,7 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         # New rows have no relations yet: their own columns are the whole text.
         objs = list(objs)
         for obj in objs:
-            if not obj.title_sort_key:
-                with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-                    obj.title_sort_key = text.sort_key(obj.title or "")
+            fill_title_sort_keys(obj, only_empty=True)
             if not obj.search_text:
                 obj.search_text = search.initiative_search_text(**obj.search_values())
         created = super().bulk_create(objs, *args, **kwargs)
@@ -155,13 +163,13 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None):
         objs, fields = list(objs), list(fields)
-        if "title_sort_key" not in fields and search.writes_text(
+        sort_keys = list(TITLE_SORT_KEYS.values())
+        if not set(sort_keys) <= set(fields) and search.writes_text(
             fields, search.TRANSLATED_SOURCES["title"]
         ):
-            with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-                for obj in objs:
-                    obj.title_sort_key = text.sort_key(obj.title or "")
-            fields.append("title_sort_key")
+            for obj in objs:
+                fill_title_sort_keys(obj)
+            fields += [f for f in sort_keys if f not in fields]
         if "search_text" in fields or not search.writes_text(
             fields, search.INITIATIVE_TEXT_FIELDS
         ):

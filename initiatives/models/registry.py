@@ -21,6 +21,7 @@ from .querysets import (
     NameSlugQuerySet,
     PartnershipQuerySet,
     SectorQuerySet,
+    fill_title_sort_keys,
 )
 
 
@@ -399,6 +400,10 @@ class Initiative(models.Model):
     title_sort_key = models.CharField(
         max_length=text.SORT_KEY_LENGTH, editable=False, db_index=True, default=""
     )
+    # The English title's (or, without one, the Turkish's): /en/'s order.
+    title_sort_key_en = models.CharField(
+        max_length=text.SORT_KEY_LENGTH, editable=False, default=""
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = InitiativeQuerySet.as_manager()
@@ -426,6 +431,10 @@ class Initiative(models.Model):
         indexes = [
             models.Index(
                 fields=["is_published", "title_sort_key"], name="initiative_pub_title"
+            ),
+            models.Index(
+                fields=["is_published", "title_sort_key_en"],
+                name="initiative_pub_title_en",
             ),
             models.Index(
                 fields=["is_published", "-hit_count"], name="initiative_pub_hits"
@@ -491,7 +500,7 @@ class Initiative(models.Model):
                 ),
                 max_length=self._meta.get_field("slug").max_length,
             )
-        self.title_sort_key = text.sort_key(self.title)
+        fill_title_sort_keys(self)
         self.search_text = self.build_search_text()
 
     def build_search_text(self):

@@ -16,8 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import text
-from ..models import Initiative, Link, Partnership, in_default_language
+from ..models import (
+    TITLE_SORT_KEYS,
+    Initiative,
+    Link,
+    Partnership,
+    fill_title_sort_keys,
+    in_default_language,
+)
 from ..search import INITIATIVE_TEXT_FIELDS, initiative_search_text
 from .cells import (
     choice_parser,
@@ -293,7 +299,7 @@ class InitiativeResource(RegistryResource):
             *super().clean_exclude(),
             "hit_count",
             "search_text",
-            "title_sort_key",
+            *TITLE_SORT_KEYS.values(),
             "created_at",
             "updated_at",
         ]
@@ -336,7 +342,7 @@ class InitiativeResource(RegistryResource):
         now = timezone.now()
         new = [item[0] for item in plan["new"]]
         for instance, canonical, _change in plan["new"]:
-            instance.title_sort_key = text.sort_key(instance.title)
+            fill_title_sort_keys(instance)
             instance.search_text = _search_text(instance, canonical, context)
             instance.hit_count = 0
             instance.created_at = instance.updated_at = now
@@ -352,7 +358,7 @@ class InitiativeResource(RegistryResource):
         Initiative.objects.bulk_create(new, batch_size=BATCH)
         groups = defaultdict(list)
         for instance, canonical, change in changed:
-            instance.title_sort_key = text.sort_key(instance.title)
+            fill_title_sort_keys(instance)
             instance.search_text = _search_text(instance, canonical, context)
             instance.updated_at = now
             fields = [c for c in change.changed_columns if c not in RELATIONS]
@@ -364,7 +370,7 @@ class InitiativeResource(RegistryResource):
                 instances,
                 [
                     *write_fields(Initiative, fields),
-                    "title_sort_key",
+                    *TITLE_SORT_KEYS.values(),
                     "search_text",
                     "updated_at",
                 ],
