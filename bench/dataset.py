@@ -1,6 +1,11 @@
 """Fill the configured database with N synthetic initiatives, fast.
 
     DATABASE_URL=... DJANGO_SECRET_KEY=... python bench/dataset.py 10000
+    ... python bench/dataset.py 10000 --turkish-only
+
+Titles, summaries, descriptions and institutions' names are in Turkish and
+English; ``--turkish-only`` leaves the English empty (the registry before
+issue 10, for comparing search over one language and two).
 
 Sectors, the shipped provinces, institutions and partnerships are included, and
 the derived columns (slugs, sort keys, search text) are filled exactly as the
@@ -25,7 +30,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from initiatives import text  # noqa: E402
+from initiatives import search, text  # noqa: E402
 from initiatives.models import (  # noqa: E402
     Initiative,
     Institution,
@@ -52,30 +57,55 @@ SECTORS = [
     ("Yenilenebilir enerji", "Renewable energy"),
     ("Turizm", "Tourism"),
 ]
-WORDS = (
-    "Kümelenme Rekabetçilik Gelişim Projesi İşbirliği Ağı İhracat Yenilik Üretim "
-    "Çorlu Şanlıurfa İzmir Elazığ Gaziantep Bursa Kocaeli Denizli Konya Kayseri"
-).split()
+# Turkish words of titles and descriptions, and their English.
+WORDS = {
+    "Kümelenme": "Clustering",
+    "Rekabetçilik": "Competitiveness",
+    "Gelişim": "Development",
+    "Projesi": "Project",
+    "İşbirliği": "Cooperation",
+    "Ağı": "Network",
+    "İhracat": "Export",
+    "Yenilik": "Innovation",
+    "Üretim": "Production",
+    **{place: place for place in (
+        "Çorlu Şanlıurfa İzmir Elazığ Gaziantep Bursa Kocaeli Denizli Konya Kayseri"
+    ).split()},
+}  # fmt: skip
 BATCH = 2000
 
 
-def generate(n, seed=2013):
+def words(rng, count):
+    """``count`` random words: (Turkish, English)."""
+    turkish = [rng.choice(list(WORDS)) for _ in range(count)]
+    return " ".join(turkish), " ".join(WORDS[w] for w in turkish)
+
+
+def generate(n, seed=2013, english=True):
     rng = random.Random(seed)
     started = time.perf_counter()
+
+    def in_english(value):
+        return value if english else ""
+
     with transaction.atomic():
         Partnership.objects.all().delete()
         Initiative.objects.all().delete()
         sectors = []
         for name, name_en in SECTORS:
             sector, _ = Sector.objects.get_or_create(
-                name=name, defaults={"name_en": name_en}
+                name_tr=name, defaults={"name_en": name_en}
             )
             sectors.append(sector)
         institutions = list(Institution.objects.all())
         for i in range(max(0, 300 - len(institutions))):
-            name = f"{rng.choice(WORDS)} {rng.choice(WORDS)} Kurumu {i}"
+            name, name_en = words(rng, 2)
             institutions.append(
-                Institution.objects.create(name=name, kind=Institution.Kind.ASSOCIATION)
+                Institution.objects.create(
+                    name_tr=f"{name} Kurumu {i}",
+                    name_en=in_english(f"{name_en} Body {i}") or None,
+                    kind=Institution.Kind.ASSOCIATION,
+                )
             )
         provinces = list(Province.objects.all())
         through_sector = Initiative.sectors.through
@@ -83,34 +113,40 @@ def generate(n, seed=2013):
         for start in range(0, n, BATCH):
             rows, links = [], []
             for i in range(start, min(n, start + BATCH)):
-                title = " ".join(rng.choice(WORDS) for _ in range(4)) + f" {i}"
+                title, title_en = words(rng, 4)
+                title, title_en = f"{title} {i}", f"{title_en} {i}"
+                description, description_en = words(rng, 40)
                 its_sectors = rng.sample(sectors, rng.randint(1, 2))
                 its_provinces = rng.sample(provinces, rng.randint(1, 2))
                 its_partners = rng.sample(institutions, 2)
                 year = rng.randint(1995, 2025)
+                texts = {
+                    "title_tr": title,
+                    "title_en": in_english(title_en),
+                    "summary_tr": "Sentetik küme girişimi.",
+                    "summary_en": in_english("Synthetic cluster initiative."),
+                    "description_tr": description,
+                    "description_en": in_english(description_en),
+                }
+                slug = f"{text.turkish_slugify(title)}-{i}"
                 initiative = Initiative(
+                    **texts,
                     title=title,
-                    slug=f"{text.turkish_slugify(title)}-{i}",
-                    summary="Sentetik küme girişimi.",
-                    description=" ".join(rng.choice(WORDS) for _ in range(40)),
+                    slug=slug,
                     start_year=year,
                     end_year=year + rng.randint(0, 5),
                     status=rng.choice(Initiative.Status.values),
                     hit_count=rng.randint(0, 5000),
-                    title_sort_key=text.sort_key(title),
                 )
-                initiative.search_text = (
-                    " "
-                    + text.fold(
-                        " ".join(
-                            [title, initiative.summary, initiative.description]
-                            + [s.name for s in its_sectors]
-                            + [s.name_en for s in its_sectors]
-                            + [p.name for p in its_provinces]
-                            + [f"{p.name} {p.acronym}" for p in its_partners]
-                        )
-                    )
-                    + " "
+                # The one rule of search.py, as every writer of the registry.
+                initiative.search_text = search.initiative_search_text(
+                    **texts,
+                    slug=slug,
+                    sectors=[(s.name_tr, s.name_en, s.keywords) for s in its_sectors],
+                    provinces=[p.name for p in its_provinces],
+                    institutions=[
+                        (p.name_tr, p.name_en, p.acronym) for p in its_partners
+                    ],
                 )
                 rows.append(initiative)
                 links.append((its_sectors, its_provinces, its_partners))
@@ -145,6 +181,9 @@ def generate(n, seed=2013):
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    seconds = generate(count)
-    print(f"generated {count} initiatives in {seconds:.1f} s")
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(arguments[0]) if arguments else 1000
+    english = "--turkish-only" not in sys.argv
+    seconds = generate(count, english=english)
+    languages = "Turkish and English" if english else "Turkish only"
+    print(f"generated {count} initiatives ({languages}) in {seconds:.1f} s")
