@@ -34,16 +34,21 @@ from .cells import (
     parse_int,
     parse_text,
 )
+from .columns import column_value, translated_attribute, write_fields
 from .lookups import Lookups
-from .planner import (
-    RegistryResource,
-    translated_attribute,
-    translation_of,
-    write_fields,
-)
+from .planner import RegistryResource
 from .relations import RELATIONS, parse_relation, render_relation
 from .sql import BATCH, delete_rows, insert_rows, update_rows
 
+# The English of the translated texts (their columns without "_en" are the
+# Turkish), at the end of the layout.
+ENGLISH_COLUMNS = (
+    "title_en",
+    "summary_en",
+    "description_en",
+    "other_regions_en",
+    "source_en",
+)
 INITIATIVE_COLUMNS = (
     "slug",
     "number",
@@ -69,12 +74,7 @@ INITIATIVE_COLUMNS = (
     "is_published",
     "date_added",
     "hit_count",
-    # The English of the translated texts (the columns above are the Turkish).
-    "title_en",
-    "summary_en",
-    "description_en",
-    "other_regions_en",
-    "source_en",
+    *ENGLISH_COLUMNS,
 )
 _TEXT = {
     "slug",
@@ -84,11 +84,7 @@ _TEXT = {
     "other_regions",
     "support_programme",
     "source",
-    "title_en",
-    "summary_en",
-    "description_en",
-    "other_regions_en",
-    "source_en",
+    *ENGLISH_COLUMNS,
 }
 _INT = {
     "number",
@@ -125,15 +121,6 @@ def _search_text(instance, canonical, context):
             for pk, _role in canonical["partners"]
         ],
     )
-
-
-def _column_value(initiative, column):
-    """A column's value: a translated text's field in the column's language
-    ("" when empty)."""
-    value = getattr(initiative, translated_attribute(Initiative, column))
-    if value is None and translation_of(Initiative, column):
-        return ""  # an empty translation
-    return value
 
 
 class InitiativeResource(RegistryResource):
@@ -195,7 +182,7 @@ class InitiativeResource(RegistryResource):
         out = {}
         for obj in objects:
             canonical = {
-                name: _column_value(obj, name)
+                name: column_value(obj, name)
                 for name in INITIATIVE_COLUMNS
                 if name not in RELATIONS
             }
@@ -308,7 +295,7 @@ class InitiativeResource(RegistryResource):
         if current is None:
             instance = Initiative(slug=slug, hit_count=0)
             canonical = {
-                name: _column_value(instance, name)
+                name: column_value(instance, name)
                 for name in INITIATIVE_COLUMNS
                 if name not in RELATIONS
             }

@@ -4,14 +4,19 @@ Renaming a sector or an institution changes the search text of the initiatives
 that name it, so a write refreshes theirs too.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Initiative, Institution, Sector, in_default_language
 from ..search import refresh_search_text
 from .cells import choice_parser, parse_text
-from .planner import RegistryResource, translated_attribute, write_fields
+from .columns import (
+    column_value,
+    language_name,
+    translated_attribute,
+    write_fields,
+)
+from .planner import RegistryResource
 from .sql import BATCH
 
 
@@ -39,14 +44,10 @@ class _NameSlugResource(RegistryResource):
         qs = self.model._default_manager.all()
         qs = qs.filter(pk__in=pks) if pks is not None else qs.filter(slug__in=slugs)
         out = {}
-        model = self.model
         for obj in qs:
             out[obj.slug] = (
                 obj,
-                {
-                    c: getattr(obj, translated_attribute(model, c)) or ""
-                    for c in self.column_names()
-                },
+                {c: column_value(obj, c) for c in self.column_names()},
             )
         return out
 
@@ -87,7 +88,7 @@ class _NameSlugResource(RegistryResource):
                     )
                     % {
                         "value": name,
-                        "language": self.language_of(other_column),
+                        "language": language_name(other_column.removeprefix("name")),
                         "other": (
                             _("row %(row)s of this file (%(slug)s)")
                             % {"row": row, "slug": other_slug}
@@ -97,11 +98,6 @@ class _NameSlugResource(RegistryResource):
                         "this": f"“{slug}”",
                     }
                 )
-
-    def language_of(self, column):
-        code = column.removeprefix("name").lstrip("_")
-        code = code or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-        return str(dict(settings.LANGUAGES)[code])
 
     def validate(self, instance):
         # Whether the names are free was checked for the whole file above.
@@ -113,10 +109,7 @@ class _NameSlugResource(RegistryResource):
         model = self.model
         if current is None:
             instance = model(slug=slug)
-            canonical = {
-                c: getattr(instance, translated_attribute(model, c)) or ""
-                for c in self.column_names()
-            }
+            canonical = {c: column_value(instance, c) for c in self.column_names()}
         else:
             old, old_canonical = current
             instance = model(

@@ -20,7 +20,6 @@ all.
 import json
 from collections import Counter, defaultdict
 
-from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -30,56 +29,13 @@ from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from .. import text
-from ..models import Link, Partnership, in_default_language
+from ..models import in_default_language
 from ..search import deferred_refresh
 from .cells import error_messages, escape_cell, unescape_cell
+from .columns import column_label, column_of
 from .readers import CellError, FormulaCell, cell_text
 from .report import NEW, SKIP, UPDATE, ImportResult, RowChange, RowError
 from .sql import BATCH, CHUNK
-
-
-def translated_attribute(model, column):
-    """The field a file column reads and writes.
-
-    The columns of translated texts (``title``, ``name``...) are the Turkish
-    ones (the default language's), whatever the editor's language: written
-    through ``title``, modeltranslation would pick the active language. The
-    other languages' columns (``title_en``) are their fields' own names.
-    """
-    from ..translation import translated_fields
-
-    if column in translated_fields(model):
-        return f"{column}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
-    return column
-
-
-def translation_of(model, column):
-    """The translated field a column holds a language of (``title`` for
-    ``title`` and ``title_en``), or None."""
-    from ..translation import LANGUAGE_CODES, translated_fields
-
-    for field in translated_fields(model):
-        if column == field or column in {f"{field}_{c}" for c in LANGUAGE_CODES}:
-            return field
-    return None
-
-
-def column_of(model, field):
-    """The file column of a model field (``title`` for ``title_tr``)."""
-    original = translation_of(model, field)
-    if original is not None and translated_attribute(model, original) == field:
-        return original
-    return field
-
-
-def write_fields(model, columns):
-    """Fields to write for these columns: each column's field, and for a
-    column of a translated text its original field too (the Turkish text, or
-    the English when there is no Turkish)."""
-    fields = [translated_attribute(model, c) for c in columns]
-    originals = {translation_of(model, c) for c in columns} - {None}
-    return fields + [f for f in sorted(originals) if f not in fields]
-
 
 # Accepted in a file but never imported (like hit_count): records' own
 # bookkeeping that other tools may add.
@@ -424,20 +380,4 @@ class RegistryResource:
         LogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
     def column_label(self, column):
-        """The column's name as the admin form labels it ("Title", "Sectors"),
-        with its language for a translated text ("Title (English)")."""
-        related = {"partners": Partnership, "links": Link}
-        if column in related:
-            return str(related[column]._meta.verbose_name_plural).capitalize()
-        original = translation_of(self.model, column)
-        field = self.model._meta.get_field(original or column)
-        label = str(field.verbose_name).capitalize()
-        if original is None:
-            return label
-        language = column.removeprefix(original).lstrip("_")
-        language = language or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-        # "Title (in English)": the column of one language of a translated text.
-        return _("%(field)s (%(language)s)") % {
-            "field": label,
-            "language": str(dict(settings.LANGUAGES)[language]),
-        }
+        return column_label(self.model, column)
