@@ -6,12 +6,17 @@ the same names (docs/CONTRACT.md "Languages in files"). Columns of related
 records (``sectors``, ``partners``...) are labelled as the admin form does.
 """
 
+import functools
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..models import Link, Partnership
 
 
+# Both are called for every cell of a file: the answers are fixed once the
+# translated fields are registered (translation.py), so they are kept.
+@functools.cache
 def translated_attribute(model, column):
     """The field a file column reads and writes.
 
@@ -27,6 +32,7 @@ def translated_attribute(model, column):
     return column
 
 
+@functools.cache
 def translation_of(model, column):
     """The translated field a column holds a language of (``title`` for
     ``title`` and ``title_en``), or None."""
