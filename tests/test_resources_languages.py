@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
+from pytest_django.asserts import assertContains
 
 from initiatives import text
 from initiatives.models import Initiative, Institution, Sector
@@ -381,3 +382,19 @@ def test_an_initiative_file_with_english_columns_takes_a_fixed_number_of_queries
         result = import_file(data=csv_of(rows))
     assert result.counts["new"] == 200
     assert Initiative.objects.search("new 199").get().title_en == "New 199"
+
+
+def test_lang_markup_pasted_into_a_translation_is_shown_as_text(client, db):
+    data = (
+        'slug,title,title_en\r\nkarisik,,"<span lang=""tr"">Küme</span> Cluster"\r\n'
+    ).encode()
+    result = import_file(data=data)
+    assert not result.has_errors(), result.report_lines()
+    page = client.get("/initiatives/karisik/")
+    # The fallback's own mark-up, around the escaped text.
+    assertContains(
+        page,
+        '<span lang="en">&lt;span lang=&quot;tr&quot;&gt;Küme&lt;/span&gt; Cluster'
+        '</span> <span class="lang-note">İngilizce</span>',
+        html=False,
+    )
