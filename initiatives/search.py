@@ -116,7 +116,18 @@ def initiative_search_text(
     parts += provinces
     for name_tr, name_en, acronym in institutions:
         parts += [name_tr, name_en, acronym]
-    return " " + text.search_fold(" ".join(p for p in parts if p)) + " "
+    return distinct_words(text.search_fold(" ".join(p for p in parts if p)))
+
+
+def distinct_words(folded):
+    """Each word of ``folded`` once, in order of first use, between spaces.
+
+    Search matches each word of a query on its own (text.search_terms), so a
+    repeated word finds nothing more; without the repeats the two languages'
+    text (names, places and numbers are in both) is about as long as one
+    language's was, and a search reads no more (bench/search.py).
+    """
+    return " " + " ".join(dict.fromkeys(folded.split())) + " "
 
 
 def institution_search_text(*, name_tr="", name_en="", acronym=""):

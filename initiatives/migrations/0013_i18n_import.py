@@ -1,10 +1,15 @@
-"""A title sort key per language: /en/ lists sort by the English titles.
+"""A title sort key per language, and search texts with each word once.
 
-``title_sort_key`` stays the Turkish title's (or the English where there is no
-Turkish); ``title_sort_key_en`` is the English title's (or the Turkish where
-there is no English), each what that language's pages show. On SQLite, adding
-the column rebuilds the table, which drops its content-version triggers (0008):
-they are dropped first and made again, watching the new column too.
+- /en/ lists sort by the English titles:
+  ``title_sort_key`` stays the Turkish title's (or
+  the English where there is no Turkish); ``title_sort_key_en`` is the English
+  title's (or the Turkish where there is no English), each what that
+  language's pages show.
+- The initiatives' search text keeps each word once (search.distinct_words):
+  the stored texts only lose their repeated words.
+- On SQLite, adding the column rebuilds the table, which drops its
+  content-version triggers (0008): they are dropped first and made again,
+  watching the new column too.
 """
 
 from importlib import import_module
@@ -41,6 +46,19 @@ def fill_english_sort_keys(apps, schema_editor):
     )
 
 
+def distinct_search_words(apps, schema_editor):
+    Initiative = apps.get_model("initiatives", "Initiative")
+    rows = Initiative.objects.values_list("pk", "search_text")
+    Initiative.objects.bulk_update(
+        [
+            Initiative(pk=pk, search_text=" " + " ".join(dict.fromkeys(t.split())) + " ")
+            for pk, t in rows.iterator()
+        ],
+        ["search_text"],
+        batch_size=500,
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("initiatives", "0012_content_in_two_languages"),
@@ -63,5 +81,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_english_sort_keys, migrations.RunPython.noop),
+        migrations.RunPython(distinct_search_words, migrations.RunPython.noop),
         migrations.RunPython(create_triggers, in_two_languages.drop_triggers),
     ]
