@@ -123,9 +123,10 @@ def distinct_words(folded):
     """Each word of ``folded`` once, in order of first use, between spaces.
 
     Search matches each word of a query on its own (text.search_terms), so a
-    repeated word finds nothing more; without the repeats the two languages'
-    text (names, places and numbers are in both) is about as long as one
-    language's was, and a search reads no more (bench/search.py).
+    repeated word finds nothing more. Names, places and numbers are in both
+    languages: without the repeats the seed's texts are half as long. (A
+    search still scans rows that are wider with the English columns:
+    bench/search.py measures it.)
     """
     return " " + " ".join(dict.fromkeys(folded.split())) + " "
 
