@@ -240,6 +240,10 @@ LOGIN_URL = "admin:login"
 # Public pages are cached per content version (initiatives/page_cache.py): a
 # change shows on the next request; only hit counts on lists may lag this much.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# Facet counts (and the home page's figures) per content version and filter
+# set (initiatives/facet_counts.py): a new version makes new keys, so they
+# may live long; the pages around them may be cached or not.
+FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "3600"))
 
 # The registry's public address (scheme and host, no path): every absolute link
 # (sitemap, feeds, canonical, Open Graph, citations, hreflang) is built from it

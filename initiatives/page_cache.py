@@ -38,6 +38,15 @@ def content_version():
     return ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
 
 
+def request_version(request):
+    """The content version this request was served under: read once per
+    request (``cached_page`` reads it first), shared by the caches of parts
+    (facet_counts.py)."""
+    if not hasattr(request, "content_version"):
+        request.content_version = content_version()
+    return request.content_version
+
+
 def is_cacheable(request):
     return (
         request.method in ("GET", "HEAD")
@@ -76,7 +85,7 @@ def cached_page(view=None, *, fill=None):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        version = content_version() if is_cacheable(request) else None
+        version = request_version(request) if is_cacheable(request) else None
         key = None if version is None else cache_key(request, version)
         entry = None if key is None else cache.get(key)
         if entry is not None:
