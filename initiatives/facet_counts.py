@@ -27,11 +27,11 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db import connection
 from django.utils.text import capfirst
 
 from . import text
-from .models import Initiative, Partnership
+from .models import Initiative, Institution, Partnership, Province, Sector
 from .translation import LANGUAGE_CODES, choose
 
 # The list's filters whose options are shown with counts, in page order.
@@ -73,15 +73,79 @@ def cache_key(filterset, version, language_code):
 def _count(filterset, language_code):
     facets, status_counts = {}, {}
     for name in FACETS:
-        base = filterset.filter_queryset(filterset.queryset.all(), exclude=(name,))
+        ids = _base_ids(filterset, name)
         if name == "status":
-            status_counts = _status_counts(base.order_by())
+            status_counts = {
+                row["key"]: row["count"]
+                for row in _grouped(Initiative, "id", "status", ids, ["key"])
+            }
             facets[name] = _status_options(status_counts)
         else:
-            facets[name] = OPTIONS[name](base.order_by(), language_code)
+            facets[name] = OPTIONS[name](ids, language_code)
     status = filterset.form.cleaned_data.get("status")
     total = status_counts.get(status, 0) if status else sum(status_counts.values())
     return {"total": total, "facets": facets}
+
+
+def _base_ids(filterset, name):
+    """The ids of facet ``name``'s base, or None when no other filter is
+    active: then the base is every published initiative (the filterset's
+    queryset is ``published()``), counted the cheap way (``_grouped``)."""
+    others = [f for f in filterset.filters if f not in (name, "ordering")]
+    if not any(filterset.active_values(other) for other in others):
+        return None
+    base = filterset.filter_queryset(filterset.queryset.all(), exclude=(name,))
+    return base.order_by().values("pk")
+
+
+def _grouped(table, initiative, key, ids, columns, *, target=None, distinct=False):
+    """[{column: value, "count": n}]: how many initiatives of ``ids`` each
+    value of ``table``'s ``key`` column has, with ``target``'s ``columns``
+    joined to the grouped rows (or the key itself as "key").
+
+    The GROUP BY runs over the table's own two columns (an index scan); the
+    names are joined afterwards to the few grouped rows. ``ids`` None means
+    every published initiative: all rows counted without a filter (a covering
+    index scan, no lookup per row) minus the rows of hidden initiatives,
+    which are few; rows are per initiative, so the difference is exact.
+    """
+    quote = connection.ops.quote_name
+    pairs = (
+        f"SELECT {'DISTINCT ' if distinct else ''}{quote(initiative)} AS i, "
+        f"{quote(key)} AS k FROM {quote(table._meta.db_table)}"
+    )
+
+    def counted(subquery):
+        sql, params = subquery.query.sql_with_params()
+        return (
+            f"SELECT r.k, COUNT(*) AS n FROM ({pairs} "
+            f"WHERE {quote(initiative)} IN ({sql})) r GROUP BY r.k",
+            params,
+        )
+
+    if ids is None:
+        hidden, params = counted(Initiative.objects.hidden().order_by().values("pk"))
+        grouped = (
+            f"SELECT d.k, SUM(d.n) AS n FROM (SELECT r.k, COUNT(*) AS n "
+            f"FROM ({pairs}) r GROUP BY r.k UNION ALL SELECT h.k, -h.n "
+            f"FROM ({hidden}) h) d GROUP BY d.k HAVING SUM(d.n) > 0"
+        )
+    else:
+        grouped, params = counted(ids)
+    if target is None:
+        sql = f"SELECT c.k, c.n FROM ({grouped}) c"
+    else:
+        names = ", ".join(f"t.{quote(column)}" for column in columns)
+        sql = (
+            f"SELECT {names}, c.n FROM ({grouped}) c INNER JOIN "
+            f"{quote(target._meta.db_table)} t ON t.{quote('id')} = c.k"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            {**dict(zip(columns, row[:-1], strict=True)), "count": int(row[-1])}
+            for row in cursor.fetchall()
+        ]
 
 
 def _in_turkish_order(options, key="label"):
@@ -89,74 +153,72 @@ def _in_turkish_order(options, key="label"):
 
 
 def _in_language(row, prefix, language_code):
-    """A name of a values() row, in the page's language or marked as another's."""
+    """A name of a row, in the page's language or marked as another's."""
     return choose(
         {code: row[f"{prefix}_{code}"] for code in LANGUAGE_CODES}, language_code
     )
 
 
-def _through_rows(through, base, *fields, distinct=False):
-    count = Count("initiative_id", distinct=True) if distinct else Count("*")
-    return (
-        through.objects.filter(initiative_id__in=base.values("pk"))
-        .values(*fields)
-        .annotate(count=count)
-        .order_by()
+NAMES = [f"name_{code}" for code in LANGUAGE_CODES]
+
+
+def _sector_options(ids, language_code):
+    rows = _grouped(
+        Initiative.sectors.through,
+        "initiative_id",
+        "sector_id",
+        ids,
+        ["slug", *NAMES],
+        target=Sector,
     )
-
-
-def _sector_options(base, language_code):
-    names = [f"sector__name_{code}" for code in LANGUAGE_CODES]
-    rows = _through_rows(Initiative.sectors.through, base, "sector__slug", *names)
     return _in_turkish_order(
         {
-            "value": row["sector__slug"],
-            "label": _in_language(row, "sector__name", language_code),
+            "value": row["slug"],
+            "label": _in_language(row, "name", language_code),
             "count": row["count"],
         }
         for row in rows
     )
 
 
-def _province_options(base, language_code):
-    rows = _through_rows(
-        Initiative.provinces.through, base, "province__slug", "province__name"
+def _province_options(ids, language_code):
+    rows = _grouped(
+        Initiative.provinces.through,
+        "initiative_id",
+        "province_id",
+        ids,
+        ["slug", "name"],
+        target=Province,
     )
     return _in_turkish_order(
-        {
-            "value": row["province__slug"],
-            "label": row["province__name"],
-            "count": row["count"],
-        }
+        {"value": row["slug"], "label": row["name"], "count": row["count"]}
         for row in rows
     )
 
 
-def _institution_options(base, language_code):
-    prefix = "institution__"
-    names = [f"{prefix}name_{code}" for code in LANGUAGE_CODES]
-    rows = _through_rows(
-        Partnership, base, prefix + "slug", *names, prefix + "acronym", distinct=True
+def _institution_options(ids, language_code):
+    # An institution may hold two roles in one initiative: pairs DISTINCT.
+    rows = _grouped(
+        Partnership,
+        "initiative_id",
+        "institution_id",
+        ids,
+        ["slug", *NAMES, "acronym"],
+        target=Institution,
+        distinct=True,
     )
     options = []
     for row in rows:
-        name = _in_language(row, prefix + "name", language_code)
+        name = _in_language(row, "name", language_code)
         options.append(
             {
-                "value": row[prefix + "slug"],
-                "label": row[prefix + "acronym"] or name,
+                "value": row["slug"],
+                "label": row["acronym"] or name,
                 "title": name.text,
                 "count": row["count"],
             }
         )
     return _in_turkish_order(options, key="title")
-
-
-def _status_counts(base):
-    return {
-        row["status"]: row["count"]
-        for row in base.values("status").annotate(count=Count("*")).order_by()
-    }
 
 
 def _status_options(counts):

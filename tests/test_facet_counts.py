@@ -8,7 +8,7 @@ from django.http import QueryDict
 from initiatives import facet_counts
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, Sector
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, InstitutionFactory, PartnershipFactory
 
 LIST = "/initiatives/"
 
@@ -100,3 +100,23 @@ def test_the_key_tells_filters_languages_and_versions_apart(seed):
 @pytest.mark.django_db
 def test_an_invalid_value_counts_as_absent(seed):
     assert key("province=nowhere") == key("")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?q=rol"])
+def test_hidden_initiatives_and_second_roles_count_nothing(client, query):
+    institution = InstitutionFactory(name="İki Rollü Kurum")
+    sector = Sector.objects.create(name="Rol sektörü")
+    shown = InitiativeFactory(title="Görünen rol girişimi", sectors=[sector])
+    hidden = InitiativeFactory(
+        title="Gizli rol girişimi", sectors=[sector], is_published=False
+    )
+    for initiative in (shown, hidden):
+        for role in ("lead", "partner"):
+            PartnershipFactory(
+                initiative=initiative, institution=institution, role=role
+            )
+    response = client.get(LIST + query)
+    assert options(response, "institution") == {institution.slug: 1}
+    assert options(response, "sector") == {sector.slug: 1}
+    assert response.context["paginator"].count == 1
