@@ -176,13 +176,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages and facet counts (initiatives/page_cache.py, facet_counts.py)
+# in files under var/cache: one cache for every gunicorn worker of a machine,
+# kept when gunicorn restarts a worker (max_requests), which a per-process
+# memory cache is not. Culled at random past DJANGO_CACHE_MAX_ENTRIES files.
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", VAR_DIR / "cache"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "10000"))
+        },
     }
 }
 if os.environ.get("REDIS_URL"):
-    # A cache shared by every app server (dedupe of hits, pending imports).
+    # One cache for every app server.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],

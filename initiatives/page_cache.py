@@ -33,9 +33,13 @@ ENTRY_LAYOUT = 2
 
 
 def content_version():
-    """The current number, or None when the row is missing (then nothing is
-    cached: without it no change could be noticed)."""
-    return ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    """The database's id and current number ("id.number"), or None when the
+    row is missing (then nothing is cached: without it no change could be
+    noticed)."""
+    row = (
+        ContentVersion.objects.filter(pk=1).values_list("database_id", "number").first()
+    )
+    return None if row is None else f"{row[0]}.{row[1]}"
 
 
 def request_version(request):
