@@ -91,14 +91,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix only (no cookie is ever set
-    # for visitors; see docs/CONTRACT.md "Languages and paths").
-    "django.middleware.locale.LocaleMiddleware",
+    # for visitors; see docs/CONTRACT.md "Languages and paths"). This one,
+    # the admin's messages and the security headers (django-csp's policy and
+    # Permissions-Policy) are Django's and django-csp's minus work every
+    # request paid for nothing (initiatives/middleware.py; measured by
+    # bench/middleware_cost.py).
+    "initiatives.middleware.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "initiatives.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "initiatives.middleware.SecurityHeadersMiddleware",
     # Last, so it sees database errors raised by any view: a locked SQLite
     # or an unreachable database gives a short 503 page, never a traceback.

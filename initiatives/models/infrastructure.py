@@ -121,7 +121,7 @@ class ContentVersion(models.Model):
     number = models.BigIntegerField(default=0)
     # Null in the schema: SQLite adds a column with a default only by copying
     # the table, which its content-version triggers do not survive.
-    database_id = models.CharField(max_length=32, null=True, editable=False)
+    database_id = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
 
     def __str__(self):
         return str(self.number)
