@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.append(str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusters_site.settings")
 os.environ["DJANGO_BENCH_CEILING"] = "1"
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -26,19 +27,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from bare_project import STARTPROJECT_MIDDLEWARE as STARTPROJECT  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-
-# django-admin startproject's MIDDLEWARE (Django 5.2).
-STARTPROJECT = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
 
 
 def environ(path):
