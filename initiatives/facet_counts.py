@@ -26,9 +26,11 @@ next request.
 import hashlib
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db import connection
 from django.utils.text import capfirst
+from django.utils.translation import ngettext
 
 from . import text
 from .models import Initiative, Institution, Partnership, Province, Sector
@@ -84,7 +86,21 @@ def _count(filterset, language_code):
             facets[name] = OPTIONS[name](ids, language_code)
     status = filterset.form.cleaned_data.get("status")
     total = status_counts.get(status, 0) if status else sum(status_counts.values())
+    for options in facets.values():
+        for option in options:
+            _put_count_texts(option)
     return {"total": total, "facets": facets}
+
+
+def _put_count_texts(option):
+    """The count as the page shows it and as a screen reader says it, made
+    once per cached entry (the key has the language) instead of by the
+    template for each of hundreds of options on every render."""
+    shown = intcomma(option["count"])
+    option["shown"] = shown
+    option["spoken"] = ngettext(
+        "%(n)s initiative", "%(n)s initiatives", option["count"]
+    ) % {"n": shown}
 
 
 def _base_ids(filterset, name):
