@@ -488,15 +488,17 @@ def print_run(kind, size, run):
         f"project's ({ceiling:.0f} against {bare:.0f} requests/s)"
     )
     print(
-        f"\n{'summary (req/s, % ceil)':26} {'cached':>15} {'junk param':>15} "
-        f"{'uncached':>15} {'cold ms':>9}"
+        f"\n{'summary (req/s, % ceil)':26} {'cached':>16} {'junk param':>16} "
+        f"{'uncached':>16} {'cold ms':>9}"
     )
     for name in uncached:
 
         def cell(r):
             if r is None:
-                return f"{'–':>15}"
-            return f"{r['rps']:8.1f} ({100 * r['rps'] / ceiling:4.1f}%)"
+                return f"{'–':>16}"
+            # "!": some answers were errors, the figure does not count.
+            flag = "!" if r["non_2xx"] or r["socket_errors"] else " "
+            return f"{r['rps']:8.1f} ({100 * r['rps'] / ceiling:4.1f}%){flag}"
 
         cold_ms = f"{cold[name]:9.1f}" if name in cold else f"{'–':>9}"
         print(
