@@ -167,19 +167,11 @@ class InitiativeDetailView(DetailView):
         """Published initiatives sharing a sector or province, most shared first."""
         sector_ids = [s.pk for s in initiative.sectors.all()]
         province_ids = [p.pk for p in initiative.provinces.all()]
-        if not sector_ids and not province_ids:
-            return []
-        return list(
-            Initiative.objects.published()
-            .exclude(pk=initiative.pk)
-            .filter(Q(sectors__in=sector_ids) | Q(provinces__in=province_ids))
-            .annotate(
-                shared=Count("sectors", filter=Q(sectors__in=sector_ids), distinct=True)
-                + Count(
-                    "provinces", filter=Q(provinces__in=province_ids), distinct=True
-                )
-            )
-            .order_by("-shared", "-hit_count", "title_sort_key", "id")[:RELATED_LENGTH]
+        return Initiative.objects.published().sharing_with(
+            initiative,
+            sector_ids=sector_ids,
+            province_ids=province_ids,
+            limit=RELATED_LENGTH,
         )
 
 
