@@ -73,17 +73,25 @@ def cache_key(filterset, version, language_code):
 
 
 def _count(filterset, language_code):
-    facets, status_counts = {}, {}
+    # Facets whose bases are the same (a facet's base leaves out only its own
+    # filter, so every facet without an active filter has the list's) are
+    # counted in one statement, their base computed once.
+    groups = {}
     for name in FACETS:
         ids = _base_ids(filterset, name)
-        if name == "status":
-            status_counts = {
-                row["key"]: row["count"]
-                for row in _grouped(Initiative, "id", "status", ids, ["key"])
-            }
-            facets[name] = _status_options(status_counts)
-        else:
-            facets[name] = OPTIONS[name](ids, language_code)
+        key = None if ids is None else str(ids.query)
+        groups.setdefault(key, (ids, []))[1].append(name)
+    rows = {name: [] for name in FACETS}
+    for ids, names in groups.values():
+        for name, row in _counted(names, ids):
+            rows[name].append(row)
+    status_counts = {row["key"]: row["count"] for row in rows["status"]}
+    facets = {
+        name: _status_options(status_counts)
+        if name == "status"
+        else OPTIONS[name](rows[name], language_code)
+        for name in FACETS
+    }
     status = filterset.form.cleaned_data.get("status")
     total = status_counts.get(status, 0) if status else sum(status_counts.values())
     for options in facets.values():
@@ -114,54 +122,134 @@ def _base_ids(filterset, name):
     return base.order_by().values("pk")
 
 
-def _grouped(table, initiative, key, ids, columns, *, target=None, distinct=False):
-    """[{column: value, "count": n}]: how many initiatives of ``ids`` each
-    value of ``table``'s ``key`` column has, with ``target``'s ``columns``
-    joined to the grouped rows (or the key itself as "key").
+NAMES = [f"name_{code}" for code in LANGUAGE_CODES]
+# What each facet counts: the table of links, its initiative and key columns,
+# the table the key points to (None: the key is the value) with the columns
+# read from it, and whether a pair of initiative and key may repeat (an
+# institution may hold two roles in one initiative).
+SOURCES = {
+    "sector": (
+        Initiative.sectors.through,
+        "initiative_id",
+        "sector_id",
+        Sector,
+        ["slug", *NAMES],
+        False,
+    ),
+    "province": (
+        Initiative.provinces.through,
+        "initiative_id",
+        "province_id",
+        Province,
+        ["slug", "name"],
+        False,
+    ),
+    "status": (Initiative, "id", "status", None, ["key"], False),
+    "institution": (
+        Partnership,
+        "initiative_id",
+        "institution_id",
+        Institution,
+        ["slug", *NAMES, "acronym"],
+        True,
+    ),
+}
+# Every facet's rows have this many value columns (NULL where it has fewer),
+# so that one UNION ALL carries several facets.
+WIDTH = max(len(source[4]) for source in SOURCES.values())
 
-    The GROUP BY runs over the table's own two columns (an index scan); the
-    names are joined afterwards to the few grouped rows. ``ids`` None means
-    every published initiative: all rows counted without a filter (a covering
+
+def _counted(names, ids):
+    """[(facet name, {column: value, "count": n})] of the facets ``names``,
+    which share the base ``ids`` (None: every published initiative), in one
+    statement; a base shared by several facets is computed once."""
+    parts, params = [], []
+    if ids is None or len(names) == 1:
+        subquery = None if ids is None else ids.query.sql_with_params()
+        prefix = ""
+    else:
+        base, params = ids.query.sql_with_params()
+        materialized = "MATERIALIZED " if _can_materialize() else ""
+        prefix = f"WITH b(pk) AS {materialized}({base}) "
+        # Qualified: a bare name missing from b would be read as the outer
+        # query's column, and match every row.
+        subquery = (f"SELECT b.{connection.ops.quote_name('pk')} FROM b", ())
+    for name in names:
+        sql, part_params = _grouped(name, subquery)
+        parts.append(sql)
+        params = [*params, *part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + " UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+    return [
+        (
+            row[0],
+            {
+                **dict(zip(SOURCES[row[0]][4], row[1:], strict=False)),
+                "count": int(row[-1]),
+            },
+        )
+        for row in found
+    ]
+
+
+def _can_materialize():
+    # `AS MATERIALIZED`: PostgreSQL 12, SQLite 3.35; without it the base may
+    # be computed once per facet, which is still right.
+    if connection.vendor == "sqlite":
+        return connection.Database.sqlite_version_info >= (3, 35)
+    return connection.vendor == "postgresql"
+
+
+def _grouped(name, subquery):
+    """(sql, params) of facet ``name``'s rows: the facet's name, WIDTH value
+    columns, the count, for the initiatives of ``subquery`` (sql, params;
+    None: every published initiative).
+
+    The GROUP BY runs over the link table's own two columns (an index scan);
+    the names are joined afterwards to the few grouped rows. For every
+    published initiative, all rows are counted without a filter (a covering
     index scan, no lookup per row) minus the rows of hidden initiatives,
     which are few; rows are per initiative, so the difference is exact.
     """
+    table, initiative, key, target, columns, distinct = SOURCES[name]
     quote = connection.ops.quote_name
     pairs = (
         f"SELECT {'DISTINCT ' if distinct else ''}{quote(initiative)} AS i, "
         f"{quote(key)} AS k FROM {quote(table._meta.db_table)}"
     )
 
-    def counted(subquery):
-        sql, params = subquery.query.sql_with_params()
+    def counted(sql):
         return (
             f"SELECT r.k, COUNT(*) AS n FROM ({pairs} "
-            f"WHERE {quote(initiative)} IN ({sql})) r GROUP BY r.k",
-            params,
+            f"WHERE {quote(initiative)} IN ({sql})) r GROUP BY r.k"
         )
 
-    if ids is None:
-        hidden, params = counted(Initiative.objects.hidden().order_by().values("pk"))
+    if subquery is None:
+        hidden, params = (
+            Initiative.objects.hidden().order_by().values("pk").query
+        ).sql_with_params()
         grouped = (
             f"SELECT d.k, SUM(d.n) AS n FROM (SELECT r.k, COUNT(*) AS n "
             f"FROM ({pairs}) r GROUP BY r.k UNION ALL SELECT h.k, -h.n "
-            f"FROM ({hidden}) h) d GROUP BY d.k HAVING SUM(d.n) > 0"
+            f"FROM ({counted(hidden)}) h) d GROUP BY d.k HAVING SUM(d.n) > 0"
         )
     else:
-        grouped, params = counted(ids)
+        sql, params = subquery
+        grouped = counted(sql)
+    padding = ["NULL"] * (WIDTH - len(columns))
     if target is None:
-        sql = f"SELECT c.k, c.n FROM ({grouped}) c"
+        values = ["c.k", *padding]
+        joined = ""
     else:
-        names = ", ".join(f"t.{quote(column)}" for column in columns)
-        sql = (
-            f"SELECT {names}, c.n FROM ({grouped}) c INNER JOIN "
-            f"{quote(target._meta.db_table)} t ON t.{quote('id')} = c.k"
+        values = [f"t.{quote(column)}" for column in columns] + padding
+        joined = (
+            f" INNER JOIN {quote(target._meta.db_table)} t ON t.{quote('id')} = c.k"
         )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            {**dict(zip(columns, row[:-1], strict=True)), "count": int(row[-1])}
-            for row in cursor.fetchall()
-        ]
+    return (
+        f"SELECT '{name}', {', '.join(values)}, c.n FROM ({grouped}) c{joined}",
+        list(params),
+    )
 
 
 def _in_turkish_order(options, key="label"):
@@ -175,18 +263,7 @@ def _in_language(row, prefix, language_code):
     )
 
 
-NAMES = [f"name_{code}" for code in LANGUAGE_CODES]
-
-
-def _sector_options(ids, language_code):
-    rows = _grouped(
-        Initiative.sectors.through,
-        "initiative_id",
-        "sector_id",
-        ids,
-        ["slug", *NAMES],
-        target=Sector,
-    )
+def _sector_options(rows, language_code):
     return _in_turkish_order(
         {
             "value": row["slug"],
@@ -197,32 +274,14 @@ def _sector_options(ids, language_code):
     )
 
 
-def _province_options(ids, language_code):
-    rows = _grouped(
-        Initiative.provinces.through,
-        "initiative_id",
-        "province_id",
-        ids,
-        ["slug", "name"],
-        target=Province,
-    )
+def _province_options(rows, language_code):
     return _in_turkish_order(
         {"value": row["slug"], "label": row["name"], "count": row["count"]}
         for row in rows
     )
 
 
-def _institution_options(ids, language_code):
-    # An institution may hold two roles in one initiative: pairs DISTINCT.
-    rows = _grouped(
-        Partnership,
-        "initiative_id",
-        "institution_id",
-        ids,
-        ["slug", *NAMES, "acronym"],
-        target=Institution,
-        distinct=True,
-    )
+def _institution_options(rows, language_code):
     options = []
     for row in rows:
         name = _in_language(row, "name", language_code)
