@@ -8,12 +8,16 @@ facet left out, so a count and the list behind its link never disagree.
 
 The counts go over the through tables (initiative–sector, initiative–province,
 partnerships) restricted to the base's ids, one GROUP BY per facet, joined
-only to the small table of names. A through row is unique per (initiative,
+only afterwards to the small table of names; facets with the same base (every
+facet whose own filter is not active has the list's) share one statement in
+which the base is materialized once. A through row is unique per (initiative,
 sector) and (initiative, province), so a plain COUNT(*) is exact there; a
-partnership is unique per (initiative, institution, role), and an
-institution may hold two roles in one initiative, so that count stays
-DISTINCT. The list's total comes from the status counts (every initiative
-has one status), so the paginator needs no count query of its own.
+partnership is unique per (initiative, institution, role), and an institution
+may hold two roles in one initiative, so those pairs are made DISTINCT. With
+no other filter the base is every published initiative: then every link row
+is counted (an index scan) minus those of hidden initiatives. The list's
+total comes from the status counts (every initiative has one status), so the
+paginator needs no count query of its own.
 
 The result depends only on the content, the valid filter values (not the
 ordering or the page) and the language of the labels, so it is cached under
@@ -164,10 +168,11 @@ def _counted(names, ids):
     which share the base ``ids`` (None: every published initiative), in one
     statement; a base shared by several facets is computed once."""
     parts, params = [], []
-    if ids is None or len(names) == 1:
-        subquery = None if ids is None else ids.query.sql_with_params()
-        prefix = ""
+    if ids is None:
+        subquery, prefix = None, ""
     else:
+        # Materialized even for one facet: SQLite otherwise may run the
+        # base's search once per link row.
         base, params = ids.query.sql_with_params()
         materialized = "MATERIALIZED " if _can_materialize() else ""
         prefix = f"WITH b(pk) AS {materialized}({base}) "
