@@ -441,3 +441,22 @@ def test_each_institution_kind_count_is_what_its_link_lists(client, seed, query)
             continue  # its link removes it
         listed = client.get(kind["url"]).context["paginator"].count
         assert listed == kind["count"], kind["label"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "q=k%C3%BCme&province=izmir&province=ankara&page=3", "status=active&q=x"],
+)
+@pytest.mark.parametrize("name", ["province", "status", "sector"])
+def test_an_option_link_built_once_per_facet_is_the_link_of_link(query, name):
+    params = QueryDict(query, mutable=True)
+    links = facets.OptionLinks(LIST, params, name)
+    for value in ["izmir", "samsun", "active"]:
+        for selected in (True, False):
+            if selected:
+                expected = facets.link(LIST, params, remove=(name, value))
+            elif name in facets.REPEATABLE:
+                expected = facets.link(LIST, params, add=(name, value))
+            else:
+                expected = facets.link(LIST, params, set_values={name: [value]})
+            assert links.url(value, selected) == expected
