@@ -90,7 +90,10 @@ def cached_page(view=None, *, fill=None):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         version = request_version(request) if is_cacheable(request) else None
-        key = None if version is None else cache_key(request, version)
+        # PAGE_CACHE_SECONDS=0 turns the page cache off: nothing is read or
+        # written (the version is still read, for the caches of parts).
+        storing = version is not None and settings.PAGE_CACHE_SECONDS > 0
+        key = cache_key(request, version) if storing else None
         entry = None if key is None else cache.get(key)
         if entry is not None:
             content, content_type, fill_args = entry

@@ -240,3 +240,11 @@ def test_the_default_cache_is_shared_by_processes_and_outlives_them():
         timeout=60,
     )
     assert read.stdout.strip() == "from the test process"
+
+
+def test_with_the_page_cache_off_no_page_is_read_or_written(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    initiative = InitiativeFactory(title="Önbelleksiz")
+    assertContains(client.get(initiative.get_absolute_url()), "Önbelleksiz")
+    stored = Path(settings.CACHES["default"]["LOCATION"]).glob("*.djcache")
+    assert list(stored) == []
