@@ -460,3 +460,17 @@ def test_an_option_link_built_once_per_facet_is_the_link_of_link(query, name):
             else:
                 expected = facets.link(LIST, params, set_values={name: [value]})
             assert links.url(value, selected) == expected
+
+
+def test_a_selected_option_says_so_and_each_count_is_spoken(client, seed):
+    response = client.get(LIST + "?province=izmir")
+    assertContains(
+        response,
+        '<a href="/initiatives/" class="is-selected" aria-current="true">'
+        '<span class="facet__label">İzmir</span> <span class="count">'
+        '<span aria-hidden="true">4</span>'
+        '<span class="visually-hidden">4 girişim</span></span> '
+        '<span class="visually-hidden">(seçili; bu süzgeci kaldır)</span></a>',
+        count=1,
+    )
+    assertContains(response, "(seçili; bu süzgeci kaldır)", count=1)
