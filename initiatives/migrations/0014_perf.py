@@ -23,4 +23,15 @@ class Migration(migrations.Migration):
             field=models.CharField(editable=False, max_length=32, null=True),
         ),
         migrations.RunPython(draw_database_id, migrations.RunPython.noop),
+        migrations.RemoveIndex(
+            model_name="initiative",
+            name="initiative_pub_added",
+        ),
+        migrations.AddIndex(
+            model_name="initiative",
+            index=models.Index(
+                fields=["is_published", "-date_added", "-id"],
+                name="initiative_pub_added_id",
+            ),
+        ),
     ]
