@@ -4,13 +4,27 @@
     .venv/bin/python bench/serve.py --sizes 18,1000 --duration 5 --db sqlite
 
 For each database and each number of initiatives it builds a fresh database,
-starts gunicorn on 127.0.0.1, and measures with wrk (Debian's package; a Python
-load generator when wrk is missing) requests per second and p50/p99 latency of:
-a bare Django view behind the same middleware (the ceiling, in the same run),
-the home page, the list, a filtered list with search, page 50, an initiative
-page with hit counting by distinct visitors, and a static CSS file. It then
-checks that hit counting is exact (a bounded run of distinct visitors at 32
-concurrent connections) and prints the SQL queries of each page.
+starts gunicorn (2 workers) on 127.0.0.1, and measures with wrk (Debian's
+package; a Python load generator when wrk is missing) requests per second and
+p50/p99 latency of: a bare view in a project as ``django-admin startproject``
+makes it (bench/bare_project.py) and the same bare view behind our middleware
+(our ceiling, which every page is measured against), both servers up and
+measured in turns (median of 3 each); the
+home page, the list, a filtered list with search, page 50, an initiative page
+with hit counting by distinct visitors, and a static CSS file. Then:
+
+- junk mode: the pages again with a new unknown parameter on every request
+  (the page cache's canonical key ignores it, so they stay cached);
+- exactness: a bounded run of distinct visitors at 32 connections must add
+  exactly as many hits;
+- cold renders: one request right after a content version bump (page cache
+  and facet counts both cold), median of 5, per page;
+- uncached: the pages again on a server with PAGE_CACHE_SECONDS=0 (facet
+  counts still kept per content version and filter set).
+
+It prints a table per run, a summary line per page (requests/s and % of the
+ceiling: cached, junk, uncached, and the cold render) and the SQL queries of
+each page.
 """
 
 import argparse
@@ -23,31 +37,23 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
+from load_generators import PORT, base, load, warm_up
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
+BASE = base(PORT)
+# The bare project runs beside ours, so their ceilings are measured in turns.
+BARE_PORT = PORT + 1
+
+
 PG_URL = os.environ.get(
     "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/clusters_bench"
 )
-
-WRK_VISITORS = """
-counter = 0
-request = function()
-  counter = counter + 1
-  local ip = string.format("10.%d.%d.%d", (counter / 65536) % 256, (counter / 256) % 256, counter % 256)
-  return wrk.format("GET", "{path}", {["X-Forwarded-For"] = ip .. "." .. id, ["User-Agent"] = "bench " .. id .. " " .. counter})
-end
-setup = function(thread)
-  thread:set("id", tostring(math.random(1, 1000000000)))
-end
-"""
 
 
 def server_env(database_url, out):
@@ -85,7 +91,7 @@ def manage(env, *args, capture=False):
     return result
 
 
-def prepare_database(kind, size, out, page_cache=True):
+def prepare_database(kind, size, out):
     if kind == "sqlite":
         path = out / f"bench-{size}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
@@ -101,19 +107,26 @@ def prepare_database(kind, size, out, page_cache=True):
             conn.execute(f'CREATE DATABASE "{dbname}"')
         url = PG_URL
     env = server_env(url, out)
-    if not page_cache:
-        env["PAGE_CACHE_SECONDS"] = "0"
     manage(env, "migrate", "--no-input", "-v0")
     subprocess.run(
         [PYTHON, "bench/dataset.py", str(size)], cwd=ROOT, env=env, check=True
     )
+    if kind != "sqlite":
+        # What autovacuum does some time after a bulk load: statistics for the
+        # planner and the visibility map for index-only scans. Measured
+        # without it, PostgreSQL plans 100,000 rows as if they were a few.
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
     return env
 
 
-def start_server(env):
+def start_server(env, app="clusters_site.wsgi", cwd=ROOT, probe="/healthz", port=PORT):
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     proc = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "clusters_site.wsgi"],
-        cwd=ROOT,
+        [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -123,7 +136,7 @@ def start_server(env):
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(BASE + "/healthz", timeout=2) as response:
+            with urllib.request.urlopen(base(port) + probe, timeout=2) as response:
                 if response.status == 200:
                     return proc
         except OSError:
@@ -142,91 +155,6 @@ def get(path, headers=None):
     request = urllib.request.Request(BASE + path, headers=headers or {})
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, response.read().decode("utf-8", "replace")
-
-
-def parse_latency(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
-def run_wrk(path, duration, connections, script=None):
-    args = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(script or "")
-    if script:
-        args += ["-s", lua.name]
-    output = subprocess.run(
-        [*args, BASE + path], capture_output=True, text=True, check=True
-    ).stdout
-    os.unlink(lua.name)
-    if "Latency Distribution" not in output:
-        raise SystemExit(f"wrk printed no latencies for {path}:\n{output}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = parse_latency(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1))
-    p99 = parse_latency(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(r"Socket errors: (.*)", output)
-    total = int(re.search(r"(\d+) requests in", output).group(1))
-    return {
-        "rps": rps,
-        "p50_ms": p50,
-        "p99_ms": p99,
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-        "socket_errors": errors.group(1) if errors else "",
-        "requests": total,
-    }
-
-
-def run_python_load(path, duration, connections, visitors=False):
-    """A bounded Python load generator (used when wrk is not installed)."""
-    import http.client
-
-    latencies, failures = [], []
-    stop_at = time.time() + duration
-    lock = threading.Lock()
-
-    def worker(n):
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-        i = 0
-        while time.time() < stop_at:
-            i += 1
-            headers = {}
-            if visitors:
-                headers = {"X-Forwarded-For": f"10.{n}.{i // 256 % 256}.{i % 256}"}
-            started = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                if response.status >= 400:
-                    failures.append(response.status)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
-    started = time.time()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.time() - started
-    latencies.sort()
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
-        "non_2xx": len(failures),
-        "socket_errors": "",
-        "requests": len(latencies),
-    }
 
 
 def exact_hits(env, slug, visitors, connections):
@@ -292,11 +220,72 @@ print(json.dumps(counts))
     return json.loads(out.strip().splitlines()[-1])
 
 
+def bump_content_version(env):
+    """What any edit does to the cache: a new content version."""
+    sql = "UPDATE initiatives_contentversion SET number = number + 1 WHERE id = 1"
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as conn:
+            conn.execute(sql)
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql)
+
+
+def cold_render_ms(env, path, runs=5):
+    """Median of ``runs`` requests, each the first after a content change
+    (page cache and facet counts both cold), on an otherwise idle server."""
+    timings = []
+    for _ in range(runs):
+        bump_content_version(env)
+        started = time.perf_counter()
+        status, _body = get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert status == 200, (path, status)
+    return statistics.median(timings)
+
+
+def ceilings(env, args, out, rounds=3):
+    """Our bare view and the same view in a project as startproject makes it
+    (bench/bare_project.py), both servers up, measured in turns: the median
+    of ``rounds`` runs each, so a busy moment of the machine hits both."""
+    bare_env = {**env, "BARE_SQLITE_PATH": str(out / "bare.sqlite3")}
+    bare = start_server(
+        bare_env,
+        app="bare_project:application",
+        cwd=ROOT / "bench",
+        probe="/bench/ceiling",
+        port=BARE_PORT,
+    )
+    try:
+        warm_up(["/bench/ceiling"], args, port=BARE_PORT)
+        warm_up(["/bench/ceiling"], args)
+        runs = {"bare Django project": [], "ceiling (bare view)": []}
+        for _ in range(rounds):
+            runs["bare Django project"].append(
+                load("/bench/ceiling", args, port=BARE_PORT)
+            )
+            runs["ceiling (bare view)"].append(load("/bench/ceiling", args))
+    finally:
+        stop_server(bare)
+    return {
+        name: sorted(results, key=lambda r: r["rps"])[len(results) // 2]
+        for name, results in runs.items()
+    }
+
+
 def bench_one(kind, size, args, out):
-    env = prepare_database(kind, size, out, page_cache=not args.no_page_cache)
+    env = prepare_database(kind, size, out)
+    env["DJANGO_CACHE_DIR"] = str(out / f"cache-{kind}-{size}")
+    shutil.rmtree(env["DJANGO_CACHE_DIR"], ignore_errors=True)
     manage(env, "collectstatic", "--no-input", "-v0")
     proc = start_server(env)
     try:
+        results = ceilings(env, args, out)
         _, home = get("/")
         css = re.search(r'href="(/static/css/[^"]+\.css)"', home).group(1)
         _, listing = get("/initiatives/?ordering=-hits")
@@ -306,44 +295,113 @@ def bench_one(kind, size, args, out):
         # The exactness check counts on another initiative than the timed run,
         # whose requests an overloaded server may still be finishing.
         slug, exact_slug = slugs[0], slugs[1]
-        search = "/initiatives/?q=izmir&sector=makine&ordering=title"
-        targets = [
-            ("ceiling (bare view)", "/bench/ceiling", False),
-            ("home", "/", False),
-            ("list", "/initiatives/", False),
-            ("filtered list + search", search, False),
-            (
-                "list page 50",
-                "/initiatives/?page=50" if size >= 1000 else "/initiatives/?page=1",
-                False,
-            ),
-            ("initiative + hit", f"/initiatives/{slug}/", True),
-            ("static CSS", css, False),
-        ]
-        results = {}
-        # Warm every worker up (imports, connections, caches) before measuring.
-        for _name, path, _visitors in targets:
-            if shutil.which("wrk") and not args.python_load:
-                subprocess.run(
-                    ["wrk", "-t2", "-c8", "-d1s", BASE + path],
-                    capture_output=True,
-                    check=False,
-                )
+        pages = page_targets(size, slug)
+        targets = [*pages, ("static CSS", css, False)]
+        warm_up([path for _name, path, _visitors in targets], args)
         for name, path, visitors in targets:
-            if shutil.which("wrk") and not args.python_load:
-                script = WRK_VISITORS.replace("{path}", path) if visitors else None
-                results[name] = run_wrk(path, args.duration, args.connections, script)
-            else:
-                results[name] = run_python_load(
-                    path, args.duration, args.connections, visitors
-                )
+            results[name] = load(path, args, visitors=visitors)
+        # A new unknown parameter on every request: the canonical key ignores
+        # it, so these are still answered from the cache.
+        junk = {
+            name: load(path, args, junk=True)
+            for name, path, visitors in pages
+            if not visitors
+        }
         exact = exact_hits(env, exact_slug, args.exact_visitors, args.connections)
+        time.sleep(2)  # the server idle again before the single timings
+        cold = {
+            name: cold_render_ms(env, path)
+            for name, path, visitors in pages
+            if not visitors
+        }
     finally:
         stop_server(proc)
+    # The same pages with the page cache off (facet counts still kept per
+    # content version and filter set).
+    uncached_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    proc = start_server(uncached_env)
+    try:
+        warm_up([path for _name, path, _visitors in pages], args)
+        uncached = {
+            name: load(path, args, visitors=visitors) for name, path, visitors in pages
+        }
+    finally:
+        stop_server(proc)
+    # A cache of its own: the server's entries would make every view a hit.
+    query_env = {**env, "DJANGO_CACHE_DIR": str(out / f"cache-queries-{kind}")}
+    shutil.rmtree(query_env["DJANGO_CACHE_DIR"], ignore_errors=True)
     queries = queries_per_page(
-        env, ["/", "/initiatives/", search, f"/initiatives/{slug}/", "/institutions/"]
+        query_env,
+        ["/", "/initiatives/", pages[2][1], f"/initiatives/{slug}/", "/institutions/"],
     )
-    return results, exact, queries
+    return results, junk, uncached, cold, exact, queries
+
+
+def page_targets(size, slug):
+    """(name, path, distinct visitors?) of the measured pages."""
+    return [
+        ("home", "/", False),
+        ("list", "/initiatives/", False),
+        ("filtered list + search", SEARCH, False),
+        (
+            "list page 50",
+            "/initiatives/?page=50" if size >= 1000 else "/initiatives/?page=1",
+            False,
+        ),
+        ("initiative + hit", f"/initiatives/{slug}/", True),
+    ]
+
+
+SEARCH = "/initiatives/?q=izmir&sector=makine&ordering=title"
+
+
+def print_run(kind, size, run):
+    results, junk, uncached, cold, exact, queries = run
+    ceiling = results["ceiling (bare view)"]["rps"]
+    bare = results["bare Django project"]["rps"]
+    print(f"\n== {kind}, {size} initiatives ==")
+    print(
+        f"{'page':26} {'req/s':>9} {'% ceil':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:26} {r['rps']:9.1f} {100 * r['rps'] / ceiling:6.1f}% "
+            f"{r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['non_2xx']:8d}"
+            + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else "")
+        )
+    print(
+        f"our bare-view ceiling is {100 * ceiling / bare:.0f}% of a bare Django "
+        f"project's ({ceiling:.0f} against {bare:.0f} requests/s)"
+    )
+    print(
+        f"\n{'summary (req/s, % ceil)':26} {'cached':>16} {'junk param':>16} "
+        f"{'uncached':>16} {'cold ms':>9}"
+    )
+    for name in uncached:
+
+        def cell(r):
+            if r is None:
+                return f"{'–':>16}"
+            # "!": some answers were errors, the figure does not count.
+            flag = "!" if r["non_2xx"] or r["socket_errors"] else " "
+            return f"{r['rps']:8.1f} ({100 * r['rps'] / ceiling:4.1f}%){flag}"
+
+        cold_ms = f"{cold[name]:9.1f}" if name in cold else f"{'–':>9}"
+        print(
+            f"{name:26} {cell(results[name])} {cell(junk.get(name))} "
+            f"{cell(uncached[name])} {cold_ms}"
+        )
+    verdict = (
+        "exact" if exact["counted"] == exact["ok"] == exact["sent"] else "NOT EXACT"
+    )
+    print(
+        f"hits: {exact['sent']} distinct visitors sent, {exact['ok']} answered 200, "
+        f"{exact['counted']} counted ({verdict})"
+    )
+    print(
+        "SQL queries per page (first view / from the page cache): "
+        + ", ".join(f"{p} {a}/{b}" for p, (a, b) in queries.items())
+    )
 
 
 def main():
@@ -354,11 +412,6 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--exact-visitors", type=int, default=1600)
     parser.add_argument("--python-load", action="store_true", help="do not use wrk")
-    parser.add_argument(
-        "--no-page-cache",
-        action="store_true",
-        help="serve every page fresh (PAGE_CACHE_SECONDS=0), to see the uncached cost",
-    )
     args = parser.parse_args()
 
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
@@ -375,52 +428,9 @@ def main():
     print(
         f"load: {tool}, {args.connections} connections, {args.duration} s per URL, gunicorn 2 workers"
     )
-    summary = {}
     for kind in kinds:
         for size in sizes:
-            results, exact, queries = bench_one(kind, size, args, out)
-            ceiling = results["ceiling (bare view)"]["rps"]
-            print(f"\n== {kind}, {size} initiatives ==")
-            print(
-                f"{'page':26} {'req/s':>9} {'% ceil':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"
-            )
-            for name, r in results.items():
-                print(
-                    f"{name:26} {r['rps']:9.1f} {100 * r['rps'] / ceiling:6.1f}% "
-                    f"{r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['non_2xx']:8d}"
-                    + (
-                        f"  socket errors: {r['socket_errors']}"
-                        if r["socket_errors"]
-                        else ""
-                    )
-                )
-            verdict = (
-                "exact"
-                if exact["counted"] == exact["ok"] == exact["sent"]
-                else "NOT EXACT"
-            )
-            print(
-                f"hits: {exact['sent']} distinct visitors sent, {exact['ok']} answered 200, "
-                f"{exact['counted']} counted ({verdict})"
-            )
-            print(
-                "SQL queries per page (first view / from the page cache): "
-                + ", ".join(f"{p} {a}/{b}" for p, (a, b) in queries.items())
-            )
-            summary[(kind, size)] = {name: r["rps"] for name, r in results.items()}
-    for kind in kinds:
-        if (
-            (kind, sizes[0]) in summary
-            and (kind, sizes[-1]) in summary
-            and len(sizes) > 1
-        ):
-            small, large = summary[(kind, sizes[0])], summary[(kind, sizes[-1])]
-            for name in ("list", "filtered list + search"):
-                print(
-                    f"{kind}: {name} at {sizes[-1]} initiatives keeps "
-                    f"{100 * large[name] / small[name]:.0f}% of its requests per "
-                    f"second at {sizes[0]}"
-                )
+            print_run(kind, size, bench_one(kind, size, args, out))
 
 
 if __name__ == "__main__":

@@ -91,14 +91,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the language from the URL prefix only (no cookie is ever set
-    # for visitors; see docs/CONTRACT.md "Languages and paths").
-    "django.middleware.locale.LocaleMiddleware",
+    # for visitors; see docs/CONTRACT.md "Languages and paths"). This one,
+    # the admin's messages and the security headers (django-csp's policy and
+    # Permissions-Policy) are Django's and django-csp's minus work every
+    # request paid for nothing (initiatives/middleware.py; measured by
+    # bench/middleware_cost.py).
+    "initiatives.middleware.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "initiatives.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "initiatives.middleware.SecurityHeadersMiddleware",
     # Last, so it sees database errors raised by any view: a locked SQLite
     # or an unreachable database gives a short 503 page, never a traceback.
@@ -176,13 +179,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages and facet counts (initiatives/page_cache.py, facet_counts.py)
+# in files under var/cache: one cache for every gunicorn worker of a machine,
+# kept when gunicorn restarts a worker (max_requests), which a per-process
+# memory cache is not. Culled at random past DJANGO_CACHE_MAX_ENTRIES files.
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", VAR_DIR / "cache"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "10000"))
+        },
     }
 }
 if os.environ.get("REDIS_URL"):
-    # A cache shared by every app server (dedupe of hits, pending imports).
+    # One cache for every app server.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
@@ -240,6 +252,10 @@ LOGIN_URL = "admin:login"
 # Public pages are cached per content version (initiatives/page_cache.py): a
 # change shows on the next request; only hit counts on lists may lag this much.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# Facet counts (and the home page's figures) per content version and filter
+# set (initiatives/facet_counts.py): a new version makes new keys, so they
+# may live long; the pages around them may be cached or not.
+FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "3600"))
 
 # The registry's public address (scheme and host, no path): every absolute link
 # (sitemap, feeds, canonical, Open Graph, citations, hreflang) is built from it

@@ -1,27 +1,23 @@
-"""The facets of the public lists: counts, options, their links, active chips.
+"""The facets of the public lists: options, their links, active chips.
 
-An option's count is how many published initiatives the list shows with that
-option and every other active filter (docs/CONTRACT.md "Parameters of the
-list and its exports"): the base of each facet is the FilterSet's own
-filtering with that facet left out, so a count and the list behind its link
-never disagree. One GROUP BY query per facet, whatever the number of
-initiatives. Options are in Turkish alphabetical order (status: its own).
+The options and their counts come from facet_counts.py (counted per content
+version and filter set); this module marks the selected ones and builds the
+link of each. Options are in Turkish alphabetical order (status: its own).
 
 Every link keeps the other parameters and goes back to the first page. The
 FilterSets (filters.py) check the values; this module only reads the valid
 ones (``active_values``).
 """
 
-from django.db.models import Count, Q
-from django.utils.text import capfirst
+from urllib.parse import urlencode
+
+from django.db.models import Count
 from django.utils.translation import gettext
 
-from . import text
-from .models import Initiative, Institution, Province, Sector
-from .translation import LANGUAGE_CODES, choose, institution_name, translated
+from .facet_counts import FACETS
+from .models import Initiative, Institution
+from .translation import institution_name, translated
 
-# The list's filters whose options are shown with counts, in page order.
-FACETS = ("sector", "province", "status", "institution")
 REPEATABLE = {"sector", "province"}
 # Facets with more options than this start folded (<details>) unless in use.
 FACET_OPEN_LENGTH = 12
@@ -53,19 +49,24 @@ def link(path, params, *, set_values=None, add=None, remove=None):
 # The initiative list.
 
 
-def initiative_facets(filterset, path, params, language_code):
+def initiative_facets(filterset, path, params, counted):
     """[facet dict] for the list's sidebar: name, title, open and options,
     each option with value, label, count, selected and the url that
-    selects or removes it."""
-    filterset.is_valid()  # cleaned_data is read by filter_queryset
+    selects or removes it. ``counted`` is facet_counts.counts()."""
     facets = []
     for name in FACETS:
-        base = filterset.filter_queryset(filterset.queryset.all(), exclude=(name,))
         selected = {getattr(v, "slug", v) for v in filterset.active_values(name)}
-        options = OPTIONS[name](base, language_code)
-        for option in options:
-            option["selected"] = option["value"] in selected
-            option["url"] = _option_url(name, option, path, params)
+        links = OptionLinks(path, params, name)
+        options = []
+        for option in counted["facets"][name]:
+            is_selected = option["value"] in selected
+            options.append(
+                {
+                    **option,
+                    "selected": is_selected,
+                    "url": links.url(option["value"], is_selected),
+                }
+            )
         facets.append(
             {
                 "name": name,
@@ -78,89 +79,31 @@ def initiative_facets(filterset, path, params, language_code):
     return facets
 
 
-def _option_url(name, option, path, params):
-    if option["selected"]:
-        return link(path, params, remove=(name, option["value"]))
-    if name in REPEATABLE:
-        return link(path, params, add=(name, option["value"]))
-    return link(path, params, set_values={name: [option["value"]]})
+class OptionLinks:
+    """The links of one facet's options: ``link()``'s result for each, with
+    the parameters around the facet's own encoded once, not per option."""
 
+    def __init__(self, path, params, name):
+        params = params.copy()
+        params.pop("page", None)
+        self.path, self.name = path, name
+        self.current = params.getlist(name)
+        keys = list(params)
+        if name not in keys:
+            keys.append(name)
+        at = keys.index(name)
+        self.before = [(k, v) for k in keys[:at] for v in params.getlist(k)]
+        self.after = [(k, v) for k in keys[at + 1 :] for v in params.getlist(k)]
 
-def _grouped(base, *fields):
-    rows = base.order_by().values(*fields).annotate(count=Count("pk", distinct=True))
-    # Initiatives without any sector (province...) form a NULL group.
-    return [row for row in rows if row[fields[0]] is not None]
-
-
-def _in_turkish_order(options, key="label"):
-    return sorted(options, key=lambda o: (text.sort_key(o[key]), o["value"]))
-
-
-def _in_language(row, prefix, language_code):
-    """A name of a values() row, in the page's language or marked as another's."""
-    return choose(
-        {code: row[f"{prefix}_{code}"] for code in LANGUAGE_CODES}, language_code
-    )
-
-
-def _sector_options(base, language_code):
-    names = [f"sectors__name_{code}" for code in LANGUAGE_CODES]
-    rows = _grouped(base, "sectors__slug", *names)
-    return _in_turkish_order(
-        {
-            "value": row["sectors__slug"],
-            "label": _in_language(row, "sectors__name", language_code),
-            "count": row["count"],
-        }
-        for row in rows
-    )
-
-
-def _province_options(base, language_code):
-    rows = _grouped(base, "provinces__slug", "provinces__name")
-    return _in_turkish_order(
-        {
-            "value": row["provinces__slug"],
-            "label": row["provinces__name"],
-            "count": row["count"],
-        }
-        for row in rows
-    )
-
-
-def _institution_options(base, language_code):
-    prefix = "partnerships__institution__"
-    names = [f"{prefix}name_{code}" for code in LANGUAGE_CODES]
-    rows = _grouped(base, prefix + "slug", *names, prefix + "acronym")
-    options = []
-    for row in rows:
-        name = _in_language(row, prefix + "name", language_code)
-        options.append(
-            {
-                "value": row[prefix + "slug"],
-                "label": row[prefix + "acronym"] or name,
-                "title": name.text,
-                "count": row["count"],
-            }
-        )
-    return _in_turkish_order(options, key="title")
-
-
-def _status_options(base, language_code):
-    counts = {row["status"]: row["count"] for row in _grouped(base, "status")}
-    return [
-        {"value": value, "label": capfirst(label), "count": counts[value]}
-        for value, label in Initiative.Status.choices
-        if value in counts
-    ]
-
-
-OPTIONS = {
-    "sector": _sector_options,
-    "province": _province_options,
-    "status": _status_options,
-    "institution": _institution_options,
-}
+    def url(self, value, selected):
+        if selected:
+            values = [v for v in self.current if v != value]
+        elif self.name in REPEATABLE:
+            values = [*self.current, value]
+        else:
+            values = [value]
+        query = urlencode(self.before + [(self.name, v) for v in values] + self.after)
+        return f"{self.path}?{query}" if query else self.path
 
 
 def active_filters(filterset, path, params, language_code):
@@ -218,32 +161,6 @@ def hidden_filters(filterset):
         for name in ("sector", "province", "institution", "status")
         for value in filterset.active_values(name)
     ]
-
-
-# The home page's entry points: the list's sector and province options
-# with no filter, as model instances (their links are the template's).
-
-
-def sectors_with_counts(published, language_code):
-    """Sectors with ``count`` published initiatives (> 0), in Turkish order
-    of the name the page shows."""
-    return sorted(
-        Sector.objects.annotate(
-            count=Count("initiatives", filter=Q(initiatives__in=published))
-        ).filter(count__gt=0),
-        key=lambda s: text.sort_key(translated(s, "name", language_code)),
-    )
-
-
-def provinces_with_counts(published):
-    """Provinces with ``count`` published initiatives (> 0), in Turkish order."""
-    return (
-        Province.objects.annotate(
-            count=Count("initiatives", filter=Q(initiatives__in=published))
-        )
-        .filter(count__gt=0)
-        .order_by("sort_key", "id")
-    )
 
 
 # The institution list.

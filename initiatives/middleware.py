@@ -1,9 +1,20 @@
+import functools
 import logging
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.contrib.messages.middleware import MessageMiddleware
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -79,14 +90,127 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
-class SecurityHeadersMiddleware:
-    """Headers Django has no setting for."""
+# Leaner versions of three of Django's and django-csp's middleware, for what
+# every request pays, cached pages included (bench/middleware_cost.py measures
+# each): the same answers, without work whose result is thrown away.
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        response = self.get_response(request)
+class PathLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware where the language is the path's prefix
+    alone (i18n_patterns with prefix_default_language=False): Django parses
+    the Accept-Language header and the language cookie too, then discards
+    their answer for this case, and reads the path twice. The answers and
+    headers are Django's; any other URL setup is handed to Django's."""
+
+    def process_request(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf) != (True, False):
+            return super().process_request(request)
+        from_path = translation.get_language_from_path(request.path_info)
+        request.language_from_path = from_path
+        language = from_path or settings.LANGUAGE_CODE
+        # A worker's thread keeps the last request's language: activating
+        # it again costs as much as the rest of this middleware.
+        if translation.get_language() != language:
+            translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if not hasattr(request, "language_from_path"):
+            return super().process_response(request, response)
+        # No 404 redirect to a prefixed path: the default language has none.
+        if not request.language_from_path:
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class AdminMessageMiddleware(MessageMiddleware):
+    """Django's messages, for the admin only: no public page shows or sends
+    one, and making the storage costs every request."""
+
+    def process_request(self, request):
+        if request.path_info.startswith(ADMIN_PATH):
+            super().process_request(request)
+
+    def process_response(self, request, response):
+        if hasattr(request, "_messages"):
+            return super().process_response(request, response)
+        return response
+
+
+class StaticCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware with the policies of the settings built once:
+    django-csp builds both (enforced and report-only) again for every
+    response. A response or request that changes its policy (django-csp's
+    decorators, a nonce) is handed to django-csp as it is."""
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _CSP_CHANGES
+        ):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for header, policy, exempt, excluded in _csp_policies():
+            if (
+                policy
+                and header not in response
+                and getattr(response, exempt, False) is False
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+_CSP_CHANGES = tuple(
+    f"_csp_{change}{suffix}"
+    for change in ("config", "update", "replace")
+    for suffix in ("", "_ro")
+)
+
+
+@functools.cache
+def _csp_policies():
+    """(header, policy, exempting attribute, excluded path prefixes), built
+    by django-csp from the settings, enforced and report-only."""
+    return [
+        (
+            header,
+            build_policy(report_only=report_only),
+            exempt,
+            tuple(
+                (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES")
+                or ()
+            ),
+        )
+        for header, report_only, exempt, setting in (
+            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                HEADER_REPORT_ONLY,
+                True,
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        )
+    ]
+
+
+@receiver(setting_changed)
+def _forget_csp_policies(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _csp_policies.cache_clear()
+
+
+class SecurityHeadersMiddleware(StaticCSPMiddleware):
+    """Headers Django has no setting for: the Content-Security-Policy
+    (django-csp's settings, StaticCSPMiddleware) and the Permissions-Policy,
+    in one middleware, since each one costs every request."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 

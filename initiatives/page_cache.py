@@ -33,9 +33,22 @@ ENTRY_LAYOUT = 2
 
 
 def content_version():
-    """The current number, or None when the row is missing (then nothing is
-    cached: without it no change could be noticed)."""
-    return ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    """The database's id and current number ("id.number"), or None when the
+    row is missing (then nothing is cached: without it no change could be
+    noticed)."""
+    row = (
+        ContentVersion.objects.filter(pk=1).values_list("database_id", "number").first()
+    )
+    return None if row is None else f"{row[0]}.{row[1]}"
+
+
+def request_version(request):
+    """The content version this request was served under: read once per
+    request (``cached_page`` reads it first), shared by the caches of parts
+    (facet_counts.py)."""
+    if not hasattr(request, "content_version"):
+        request.content_version = content_version()
+    return request.content_version
 
 
 def is_cacheable(request):
@@ -76,8 +89,11 @@ def cached_page(view=None, *, fill=None):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        version = content_version() if is_cacheable(request) else None
-        key = None if version is None else cache_key(request, version)
+        version = request_version(request) if is_cacheable(request) else None
+        # PAGE_CACHE_SECONDS=0 turns the page cache off: nothing is read or
+        # written (the version is still read, for the caches of parts).
+        storing = version is not None and settings.PAGE_CACHE_SECONDS > 0
+        key = cache_key(request, version) if storing else None
         entry = None if key is None else cache.get(key)
         if entry is not None:
             content, content_type, fill_args = entry

@@ -4,6 +4,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseServerError,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
@@ -13,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import canonical, facets, hits, text
+from . import canonical, facet_counts, facets, hits, page_cache, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
-from .models import Initiative, Institution, Partnership, Province, Sector
+from .models import Initiative, Institution, Partnership
 from .transfer import export_filename, export_stream
 from .translation import translated
 
@@ -63,25 +64,30 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Initiative.objects.published()
-        figures = published.aggregate(
-            initiatives=Count("pk"), reads=Sum("hit_count", default=0)
+        # The home page's figures and entry points are the unfiltered list's
+        # facets: one cached entry per content version, shared with the list.
+        unfiltered = InitiativeFilter(QueryDict(), queryset=published)
+        counted = facet_counts.counts(
+            unfiltered, page_cache.request_version(self.request), get_language()
         )
-        in_published = Q(initiatives__in=published)
-        figures["provinces"] = Province.objects.filter(in_published).distinct().count()
-        figures["sectors"] = Sector.objects.filter(in_published).distinct().count()
-        figures["institutions"] = (
-            Institution.objects.filter(partnerships__initiative__in=published)
-            .distinct()
-            .count()
-        )
+        options = counted["facets"]
         context.update(
-            figures=figures,
+            figures={
+                "initiatives": counted["total"],
+                "provinces": len(options["province"]),
+                "sectors": len(options["sector"]),
+                "institutions": len(options["institution"]),
+                # Reads change without a new content version: read each time.
+                "reads": published.aggregate(reads=Sum("hit_count", default=0))[
+                    "reads"
+                ],
+            },
             most_read=published.filter(hit_count__gt=0).order_by(
                 "-hit_count", "title_sort_key", "id"
             )[:HOME_LIST_LENGTH],
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
-            sectors=facets.sectors_with_counts(published, get_language()),
-            provinces=facets.provinces_with_counts(published),
+            sectors=options["sector"],
+            provinces=options["province"],
         )
         return context
 
@@ -100,12 +106,22 @@ class InitiativeListView(FilteredListMixin, ListView):
             "sectors", "provinces", _partnerships_with_institutions()
         )
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The facets' total is the list's count: no COUNT query of its own.
+        paginator.count = self.counted["total"]
+        return paginator
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         filterset, path, params = self.filterset, self.request.path, self.params
         language = get_language()
+        # Before the paginator, which takes its count from here.
+        self.counted = facet_counts.counts(
+            filterset, page_cache.request_version(self.request), language
+        )
+        context = super().get_context_data(**kwargs)
         context.update(
-            facets=facets.initiative_facets(filterset, path, params, language),
+            facets=facets.initiative_facets(filterset, path, params, self.counted),
             active_filters=facets.active_filters(filterset, path, params, language),
             hidden_filters=facets.hidden_filters(filterset),
             export_query=facets.link("", params, set_values={"ordering": None}),
@@ -151,19 +167,11 @@ class InitiativeDetailView(DetailView):
         """Published initiatives sharing a sector or province, most shared first."""
         sector_ids = [s.pk for s in initiative.sectors.all()]
         province_ids = [p.pk for p in initiative.provinces.all()]
-        if not sector_ids and not province_ids:
-            return []
-        return list(
-            Initiative.objects.published()
-            .exclude(pk=initiative.pk)
-            .filter(Q(sectors__in=sector_ids) | Q(provinces__in=province_ids))
-            .annotate(
-                shared=Count("sectors", filter=Q(sectors__in=sector_ids), distinct=True)
-                + Count(
-                    "provinces", filter=Q(provinces__in=province_ids), distinct=True
-                )
-            )
-            .order_by("-shared", "-hit_count", "title_sort_key", "id")[:RELATED_LENGTH]
+        return Initiative.objects.published().sharing_with(
+            initiative,
+            sector_ids=sector_ids,
+            province_ids=province_ids,
+            limit=RELATED_LENGTH,
         )
 
 

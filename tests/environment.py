@@ -4,7 +4,10 @@ The settings refuse to start without a secret outside DEBUG; tests run with
 production settings (DEBUG off) and a throwaway key.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
@@ -20,3 +23,8 @@ os.environ.setdefault(
         f"test-{os.getpid()}.sqlite3",
     ),
 )
+# The production cache (files), in a directory of this run's own: no page
+# cached by a server or another run answers here.
+if "DJANGO_CACHE_DIR" not in os.environ:
+    os.environ["DJANGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="clusters-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["DJANGO_CACHE_DIR"], True)

@@ -39,7 +39,11 @@ def slugs(response):
 def count(client, query):
     response = client.get(LIST + query)
     assert response.status_code == 200
-    return response.context["paginator"].count
+    paginator = response.context["paginator"]
+    # The count comes with the facets; on one page, it is the rows listed.
+    if paginator.num_pages == 1:
+        assert len(response.context["page_obj"]) == paginator.count
+    return paginator.count
 
 
 def listed(client, query):
@@ -420,10 +424,10 @@ def test_the_home_entry_points_count_what_the_list_facets_count(client, seed, la
         f["name"]: f["options"]
         for f in client.get(language + "initiatives/").context["facets"]
     }
-    assert [(s.slug, s.count) for s in home["sectors"]] == [
+    assert [(s["value"], s["count"]) for s in home["sectors"]] == [
         (o["value"], o["count"]) for o in options["sector"]
     ]
-    assert [(p.slug, p.count) for p in home["provinces"]] == [
+    assert [(p["value"], p["count"]) for p in home["provinces"]] == [
         (o["value"], o["count"]) for o in options["province"]
     ]
 
@@ -437,3 +441,36 @@ def test_each_institution_kind_count_is_what_its_link_lists(client, seed, query)
             continue  # its link removes it
         listed = client.get(kind["url"]).context["paginator"].count
         assert listed == kind["count"], kind["label"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "q=k%C3%BCme&province=izmir&province=ankara&page=3", "status=active&q=x"],
+)
+@pytest.mark.parametrize("name", ["province", "status", "sector"])
+def test_an_option_link_built_once_per_facet_is_the_link_of_link(query, name):
+    params = QueryDict(query, mutable=True)
+    links = facets.OptionLinks(LIST, params, name)
+    for value in ["izmir", "samsun", "active"]:
+        for selected in (True, False):
+            if selected:
+                expected = facets.link(LIST, params, remove=(name, value))
+            elif name in facets.REPEATABLE:
+                expected = facets.link(LIST, params, add=(name, value))
+            else:
+                expected = facets.link(LIST, params, set_values={name: [value]})
+            assert links.url(value, selected) == expected
+
+
+def test_a_selected_option_says_so_and_each_count_is_spoken(client, seed):
+    response = client.get(LIST + "?province=izmir")
+    assertContains(
+        response,
+        '<a href="/initiatives/" class="is-selected" aria-current="true">'
+        '<span class="facet__label">İzmir</span> <span class="count">'
+        '<span aria-hidden="true">4</span>'
+        '<span class="visually-hidden">4 girişim</span></span> '
+        '<span class="visually-hidden">(seçili; bu süzgeci kaldır)</span></a>',
+        count=1,
+    )
+    assertContains(response, "(seçili; bu süzgeci kaldır)", count=1)

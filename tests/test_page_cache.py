@@ -1,7 +1,13 @@
 """Public pages come from the cache, and never show content older than the
 last change: any write bumps the content version in the same transaction."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -200,3 +206,45 @@ def test_another_host_cannot_poison_the_cached_links(client, settings):
     response = client.get(LIST, HTTP_HOST="registry.example")
     assertNotContains(response, "localhost:1337")
     assertContains(response, 'href="https://registry.example/en/initiatives/"')
+
+
+def test_a_page_cached_for_another_database_is_never_served(client):
+    InitiativeFactory(title="Eski veritabanının girişimi")
+    assertContains(client.get(LIST), "Eski veritabanının girişimi")
+    number = version()
+    # A new database (migrate draws a new id) whose number has come round to
+    # the same value, under the same cache directory.
+    Initiative.objects.all().delete()
+    InitiativeFactory(title="Yeni veritabanının girişimi")
+    ContentVersion.objects.filter(pk=1).update(number=number, database_id="yeni")
+    response = client.get(LIST)
+    assertContains(response, "Yeni veritabanının girişimi")
+    assertNotContains(response, "Eski veritabanının girişimi")
+
+
+def test_the_default_cache_is_shared_by_processes_and_outlives_them():
+    # What one gunicorn worker caches, another (or its restarted self) reads.
+    cache.set("shared-probe", "from the test process", 60)
+    read = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.cache import cache; "
+            "print(cache.get('shared-probe'))",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clusters_site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert read.stdout.strip() == "from the test process"
+
+
+def test_with_the_page_cache_off_no_page_is_read_or_written(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    initiative = InitiativeFactory(title="Önbelleksiz")
+    assertContains(client.get(initiative.get_absolute_url()), "Önbelleksiz")
+    stored = Path(settings.CACHES["default"]["LOCATION"]).glob("*.djcache")
+    assert list(stored) == []

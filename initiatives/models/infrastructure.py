@@ -111,9 +111,17 @@ class ContentVersion(models.Model):
     whatever wrote them: admin, import, fixtures, raw SQL. Cached pages are
     keyed by it (page_cache.py), so a change shows on the next request;
     tests/test_content_version.py proves it field by field.
+
+    ``database_id`` is drawn by migrate (migration 0014): a cache that
+    outlives its database (files under var/cache, Redis) never serves a page
+    of a deleted database to a new one whose number has come round to the
+    same value.
     """
 
     number = models.BigIntegerField(default=0)
+    # Null in the schema: SQLite adds a column with a default only by copying
+    # the table, which its content-version triggers do not survive.
+    database_id = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
 
     def __str__(self):
         return str(self.number)

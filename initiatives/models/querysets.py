@@ -105,8 +105,51 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """What the public may see: published initiatives only."""
         return self.filter(is_published=True)
 
+    def hidden(self):
+        """What the public may not see: the complement of ``published()``."""
+        # `IN (false)`, not `NOT is_published`: SQLite searches its index for
+        # the first and scans every row for the second.
+        return self.filter(is_published__in=[False])
+
     def in_list_order(self):
         return self.order_by(*LIST_ORDER)
+
+    def sharing_with(self, initiative, *, sector_ids, province_ids, limit):
+        """Up to ``limit`` of these initiatives (``initiative`` left out) that
+        share a sector or province with it, most shared first, then most
+        read, then by title.
+
+        The shared count is a count of through rows (one per initiative and
+        sector, or province), grouped over the few thousand links of those
+        sectors and provinces, then joined to these initiatives: no
+        COUNT(DISTINCT) over a join of every initiative.
+        """
+        links, params = [], []
+        for through, column, ids in (
+            (self.model.sectors.through, "sector_id", sector_ids),
+            (self.model.provinces.through, "province_id", province_ids),
+        ):
+            if ids:
+                marks = ", ".join(["%s"] * len(ids))
+                links.append(
+                    f"SELECT initiative_id FROM {through._meta.db_table} "
+                    f"WHERE {column} IN ({marks})"
+                )
+                params += list(ids)
+        if not links:
+            return []
+        candidates, candidate_params = (
+            self.exclude(pk=initiative.pk).order_by().query.sql_with_params()
+        )
+        sql = (
+            f"SELECT c.* FROM ({candidates}) c INNER JOIN "
+            f"(SELECT initiative_id, COUNT(*) AS shared FROM "
+            f"({' UNION ALL '.join(links)}) l GROUP BY initiative_id) s "
+            f"ON s.initiative_id = c.id "
+            f"ORDER BY s.shared DESC, c.hit_count DESC, c.title_sort_key, c.id "
+            f"LIMIT {int(limit)}"
+        )
+        return list(self.model.objects.raw(sql, [*candidate_params, *params]))
 
     def refresh_search_text(self):
         """Recompute the search text of these initiatives; how many changed."""
