@@ -4,6 +4,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseServerError,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import canonical, facets, hits, text
+from . import canonical, facets, hits, province_map, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .transfer import export_filename, export_stream
@@ -74,6 +75,8 @@ class HomeView(TemplateView):
             .distinct()
             .count()
         )
+        provinces = list(facets.provinces_with_counts(published))
+        list_path = reverse("initiatives:initiative_list")
         context.update(
             figures=figures,
             most_read=published.filter(hit_count__gt=0).order_by(
@@ -81,7 +84,8 @@ class HomeView(TemplateView):
             )[:HOME_LIST_LENGTH],
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
             sectors=facets.sectors_with_counts(published, get_language()),
-            provinces=facets.provinces_with_counts(published),
+            provinces=provinces,
+            province_map=province_map.from_provinces(provinces, list_path, QueryDict()),
         )
         return context
 
@@ -104,8 +108,10 @@ class InitiativeListView(FilteredListMixin, ListView):
         context = super().get_context_data(**kwargs)
         filterset, path, params = self.filterset, self.request.path, self.params
         language = get_language()
+        facet_list = facets.initiative_facets(filterset, path, params, language)
         context.update(
-            facets=facets.initiative_facets(filterset, path, params, language),
+            facets=facet_list,
+            province_map=province_map.from_facets(facet_list),
             active_filters=facets.active_filters(filterset, path, params, language),
             hidden_filters=facets.hidden_filters(filterset),
             export_query=facets.link("", params, set_values={"ordering": None}),
