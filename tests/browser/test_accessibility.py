@@ -33,6 +33,8 @@ PAGES = [
     ("institutions", "/institutions/", 200),
     ("institution", "/institutions/kosgeb/", 200),
     ("about", "/about/", 200),
+    ("statistics", "/statistics/", 200),
+    ("filtered statistics", "/statistics/?sector=medikal&status=unknown", 200),
     ("404", "/initiatives/no-such-initiative/", 404),
 ]
 LANGUAGES = {"tr": "", "en": "/en"}
