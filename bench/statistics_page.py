@@ -1,7 +1,7 @@
 """How long /statistics/ takes to render uncached, by number of initiatives.
 
-    .venv/bin/python bench/statistics.py                    # 100,000 initiatives, SQLite
-    .venv/bin/python bench/statistics.py --size 10000 --db postgres
+    .venv/bin/python bench/statistics_page.py                    # 100,000 initiatives, SQLite
+    .venv/bin/python bench/statistics_page.py --size 10000 --db postgres
 
 Builds a scratch database (SQLite under var/, or the PostgreSQL database of
 BENCH_STATISTICS_PG_URL), fills it with bench/dataset.py's synthetic
