@@ -76,7 +76,7 @@ def columns(rows):
         )
         last = n == len(rows) - 1
         if n % every == 0 or last:
-            if last and n % every and n % every < every / 2 and ticks:
+            if last and n % every and ticks:
                 ticks.pop()  # too close to the last label: keep the last one
             anchor = "start" if n == 0 else "end" if last else "middle"
             position = x if n == 0 else x + step if last else x + step / 2

@@ -9,8 +9,6 @@ is what the list shows when that option is chosen); start years, institutions
 and reads count the initiatives matching every filter.
 """
 
-import datetime
-
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -23,6 +21,7 @@ from django.views.generic import TemplateView
 from . import charts, facets
 from .filters import InitiativeFilter, clean_parameters
 from .models import DailyHit, Initiative, Institution, Partnership
+from .reads_chart import months
 from .transfer import escape_cell, export_filename
 from .transfer.writers import csv_bytes
 from .views import FilteredListMixin
@@ -99,13 +98,6 @@ def role_rows(filterset, language_code):
     return _choice_rows(counts, Partnership.Role.choices)
 
 
-def _months(first, last):
-    month = first
-    while month <= last:
-        yield month
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-
-
 def reads_per_month_rows(filterset, language_code):
     """Reads of the matching initiatives per calendar month (DailyHit), every
     month from the first read to the last. Summed per day in the database
@@ -129,7 +121,7 @@ def reads_per_month_rows(filterset, language_code):
             date_format(month, "YEAR_MONTH_FORMAT"),
             counts.get(month, 0),
         )
-        for month in _months(min(counts), max(counts))
+        for month in months(min(counts), max(counts))
     ]
 
 

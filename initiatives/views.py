@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import canonical, facets, hits, province_map, text
+from . import canonical, facets, hits, province_map, reads_chart, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership, Province, Sector
 from .transfer import export_filename, export_stream
@@ -24,6 +24,8 @@ HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
 # Stands where the initiative page's "Read N times" goes (put_read_count).
 READ_COUNT_MARKER = b"<!--read-count-->"
+# Stands where its reads over the last twelve months go (reads_chart.py).
+READS_CHART_MARKER = b"<!--reads-over-time-->"
 
 
 def _partnerships_with_institutions():
@@ -174,13 +176,16 @@ class InitiativeDetailView(DetailView):
 
 
 def put_read_count(request, content, *, initiative_id, hit_count=None):
-    """The initiative page with its read count, counting this read if it
-    counts (page_cache.cached_page's ``fill``)."""
+    """The initiative page with its read count and its reads over time,
+    counting this read if it counts (page_cache.cached_page's ``fill``)."""
     count = render_to_string(
         "includes/read_count.html",
         {"hit_count": hits.read_count(request, initiative_id, hit_count=hit_count)},
     )
-    return content.replace(READ_COUNT_MARKER, count.encode(), 1)
+    content = content.replace(READ_COUNT_MARKER, count.encode(), 1)
+    # After the read is counted, so that the chart includes it.
+    chart = reads_chart.rendered(initiative_id)
+    return content.replace(READS_CHART_MARKER, chart.encode(), 1)
 
 
 class InstitutionListView(FilteredListMixin, ListView):
