@@ -10,14 +10,14 @@ the CSP). Templates: ``includes/bar_chart.html``, ``includes/column_chart.html``
 import math
 
 # Horizontal bars: a label above each bar, the number after it.
-BAR_LENGTH = 400
-BAR_NUMBER_ROOM = 80
+BAR_LENGTH = 300
+BAR_NUMBER_ROOM = 70
 BAR_ROW = 40
 # Columns (years, months): a row of bars over a few axis labels.
-COLUMNS_WIDTH = 600
-COLUMNS_HEIGHT = 150
+COLUMNS_WIDTH = 400
+COLUMNS_HEIGHT = 120
 COLUMNS_AXIS = 22
-COLUMNS_TICKS = 6
+COLUMNS_TICKS = 5
 
 
 def _n(value):

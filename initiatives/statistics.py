@@ -27,8 +27,9 @@ from .transfer.writers import csv_bytes
 from .views import FilteredListMixin
 
 
-def _row(key, label, count):
-    return {"key": str(key), "label": label, "count": count}
+def _row(key, label, count, tick=None):
+    """A table row; ``tick`` a shorter label for a column chart's axis."""
+    return {"key": str(key), "label": label, "count": count, "tick": tick or label}
 
 
 def _facet_rows(name):
@@ -120,6 +121,7 @@ def reads_per_month_rows(filterset, language_code):
             month.strftime("%Y-%m"),
             date_format(month, "YEAR_MONTH_FORMAT"),
             counts.get(month, 0),
+            tick=date_format(month, "M Y"),
         )
         for month in months(min(counts), max(counts))
     ]
@@ -189,7 +191,7 @@ def table(name, filterset, language_code):
     title, column, counted, kind, rows_of = TABLES[name]
     rows = rows_of(filterset, language_code)
     chart_rows = [
-        (row["label"], row["count"], number_format(row["count"], force_grouping=True))
+        (row["tick"], row["count"], number_format(row["count"], force_grouping=True))
         for row in rows
         if row["key"] or kind == "bars"  # a column chart has no "unknown"
     ]
