@@ -430,7 +430,13 @@ class Initiative(models.Model):
                 fields=["number", "title_sort_key", "id"], name="initiative_list_order"
             ),
             # Counts by start year and by status (/statistics/, the status
-            # facet) read these small indexes instead of every published row.
+            # facet), and "among the published" subqueries, read these small
+            # indexes instead of every published row.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_published=True),
+                name="initiative_published",
+            ),
             models.Index(
                 fields=["start_year"],
                 condition=models.Q(is_published=True),
