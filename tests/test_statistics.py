@@ -218,3 +218,17 @@ def test_statistics_use_as_many_queries_with_500_initiatives_as_with_18(
     with django_assert_num_queries(queries):
         large = client.get(path)
     assert small.content != large.content
+
+
+def test_the_canonical_link_keeps_the_filters_and_drops_order_and_junk(
+    client, seed, settings
+):
+    settings.SITE_URL = "https://kumeler.example.org"
+    response = client.get(
+        "/en/statistics/?utm_source=x&province=izmir&sector=medikal&ordering=title"
+    )
+    assertContains(
+        response,
+        '<link rel="canonical" href="https://kumeler.example.org/en/statistics/'
+        '?sector=medikal&amp;province=izmir">',
+    )
