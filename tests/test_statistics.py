@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains
 
 from initiatives import charts as charts_module
 from initiatives.models import DailyHit, Initiative, Partnership
+from initiatives.statistics import TABLES
 from tests.factories import InitiativeFactory, SectorFactory
 from tests.test_views import add_initiatives
 
@@ -232,3 +233,19 @@ def test_the_canonical_link_keeps_the_filters_and_drops_order_and_junk(
         '<link rel="canonical" href="https://kumeler.example.org/en/statistics/'
         '?sector=medikal&amp;province=izmir">',
     )
+
+
+def test_no_match_says_there_is_nothing_to_count_and_the_csv_is_a_header(client, seed):
+    response = client.get("/en/statistics/?q=zzzz-nothing-matches")
+    assertContains(response, "Nothing to count here yet.", count=len(TABLES))
+    assert response.context["total"] == 0
+    text = client.get("/statistics/roles.csv?q=zzzz-nothing-matches").content
+    assert text.decode() == "\ufeffkey,label,count\r\n"
+
+
+def test_a_name_with_markup_is_text_in_the_chart_and_the_table(client, seed):
+    sector = SectorFactory(name="<b>Kalın</b> & co", slug="kalin")
+    InitiativeFactory(slug="kalin-kume", sectors=[sector])
+    page = client.get("/statistics/").content.decode()
+    assert "<b>Kalın</b>" not in page
+    assert page.count("&lt;b&gt;Kalın&lt;/b&gt; &amp; co") == 2  # chart, table
