@@ -28,6 +28,10 @@ LIST_PARAMETERS = (
     "page",
 )
 INSTITUTION_LIST_PARAMETERS = ("q", "kind", "page")
+# /statistics/ filters like the list; it has no order and no pages.
+STATISTICS_PARAMETERS = tuple(
+    name for name in LIST_PARAMETERS if name not in ("ordering", "page")
+)
 # Any of the values matches, so their order and repetition mean nothing.
 REPEATABLE = frozenset({"sector", "province"})
 
@@ -36,6 +40,7 @@ REPEATABLE = frozenset({"sector", "province"})
 PAGE_PARAMETERS = {
     "initiatives:initiative_list": LIST_PARAMETERS,
     "initiatives:institution_list": INSTITUTION_LIST_PARAMETERS,
+    "initiatives:statistics": STATISTICS_PARAMETERS,
 }
 
 

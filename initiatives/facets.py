@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.utils.translation import gettext
 
+from . import facet_counts
 from .facet_counts import FACETS
 from .models import Initiative, Institution
 from .translation import institution_name, translated
@@ -77,6 +78,18 @@ def initiative_facets(filterset, path, params, counted):
             }
         )
     return facets
+
+
+def option_counts(filterset, name, language_code):
+    """[{value, label, count}] of facet ``name``: the published initiatives
+    under every other filter, per option, counted by ``facet_counts`` once per
+    filterset. /statistics/ counts with this, so its tables equal the list's
+    sidebar."""
+    counted = getattr(filterset, "_facet_counts", None)
+    if counted is None:
+        counted = facet_counts.counts(filterset, None, language_code)
+        filterset._facet_counts = counted
+    return [dict(option) for option in counted["facets"][name]]
 
 
 class OptionLinks:

@@ -45,6 +45,7 @@ class PageSitemap(RegistrySitemap):
             "initiatives:home",
             "initiatives:initiative_list",
             "initiatives:institution_list",
+            "initiatives:statistics",
             "initiatives:about",
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import site_pages, views
+from . import site_pages, statistics, views
 from .feeds import InitiativeFeed
 from .page_cache import cached_page
 
@@ -45,4 +45,14 @@ urlpatterns = [
         name="institution_detail",
     ),
     path("about/", cached_page(site_pages.AboutView.as_view()), name="about"),
+    path(
+        "statistics/",
+        cached_page(statistics.StatisticsView.as_view()),
+        name="statistics",
+    ),
+    path(
+        "statistics/<slug:name>.csv",
+        statistics.statistics_csv,
+        name="statistics_csv",
+    ),
 ]

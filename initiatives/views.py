@@ -14,7 +14,16 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import canonical, facet_counts, facets, hits, page_cache, text
+from . import (
+    canonical,
+    facet_counts,
+    facets,
+    hits,
+    page_cache,
+    province_map,
+    reads_chart,
+    text,
+)
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership
 from .transfer import export_filename, export_stream
@@ -24,6 +33,8 @@ HOME_LIST_LENGTH = 5
 RELATED_LENGTH = 5
 # Stands where the initiative page's "Read N times" goes (put_read_count).
 READ_COUNT_MARKER = b"<!--read-count-->"
+# Stands where its reads over the last twelve months go (reads_chart.py).
+READS_CHART_MARKER = b"<!--reads-over-time-->"
 
 
 def _partnerships_with_institutions():
@@ -71,6 +82,7 @@ class HomeView(TemplateView):
             unfiltered, page_cache.request_version(self.request), get_language()
         )
         options = counted["facets"]
+        list_path = reverse("initiatives:initiative_list")
         context.update(
             figures={
                 "initiatives": counted["total"],
@@ -88,6 +100,7 @@ class HomeView(TemplateView):
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
             sectors=options["sector"],
             provinces=options["province"],
+            province_map=province_map.from_options(options["province"], list_path),
         )
         return context
 
@@ -120,8 +133,10 @@ class InitiativeListView(FilteredListMixin, ListView):
             filterset, page_cache.request_version(self.request), language
         )
         context = super().get_context_data(**kwargs)
+        facet_list = facets.initiative_facets(filterset, path, params, self.counted)
         context.update(
-            facets=facets.initiative_facets(filterset, path, params, self.counted),
+            facets=facet_list,
+            province_map=province_map.from_facets(facet_list),
             active_filters=facets.active_filters(filterset, path, params, language),
             hidden_filters=facets.hidden_filters(filterset),
             export_query=facets.link("", params, set_values={"ordering": None}),
@@ -176,13 +191,16 @@ class InitiativeDetailView(DetailView):
 
 
 def put_read_count(request, content, *, initiative_id, hit_count=None):
-    """The initiative page with its read count, counting this read if it
-    counts (page_cache.cached_page's ``fill``)."""
+    """The initiative page with its read count and its reads over time,
+    counting this read if it counts (page_cache.cached_page's ``fill``)."""
     count = render_to_string(
         "includes/read_count.html",
         {"hit_count": hits.read_count(request, initiative_id, hit_count=hit_count)},
     )
-    return content.replace(READ_COUNT_MARKER, count.encode(), 1)
+    content = content.replace(READ_COUNT_MARKER, count.encode(), 1)
+    # After the read is counted, so that the chart includes it.
+    chart = reads_chart.rendered(initiative_id)
+    return content.replace(READS_CHART_MARKER, chart.encode(), 1)
 
 
 class InstitutionListView(FilteredListMixin, ListView):

@@ -111,10 +111,10 @@ def test_the_sitemap_lists_every_published_record_in_both_languages(client, seed
     paths = [
         initiative.get_absolute_url() for initiative in Initiative.objects.published()
     ] + [institution.get_absolute_url() for institution in Institution.objects.all()]
-    paths += ["/", "/initiatives/", "/institutions/", "/about/"]
+    paths += ["/", "/initiatives/", "/institutions/", "/statistics/", "/about/"]
     expected = {SITE + path for path in paths} | {SITE + "/en" + path for path in paths}
     assert set(entries) == expected
-    assert len(entries) == len(expected) == 2 * (17 + Institution.objects.count() + 4)
+    assert len(entries) == len(expected) == 2 * (17 + Institution.objects.count() + 5)
     assert SITE + hidden.get_absolute_url() not in entries
     assert SITE + "/en" + hidden.get_absolute_url() not in entries
 

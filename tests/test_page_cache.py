@@ -90,12 +90,14 @@ def test_the_cached_initiative_page_shows_the_exact_count_every_time(
     url = initiative.get_absolute_url()
     assertContains(client.get(url, HTTP_USER_AGENT=f"{BROWSER} 0"), "1 kez okundu")
     for n in range(1, 4):
-        # From the cache: the version, then the hit's four statements.
-        with django_assert_num_queries(5):
+        # From the cache: the version, the hit's four statements, then the
+        # reads over time (this one included).
+        with django_assert_num_queries(6):
             response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} {n}")
         assertContains(response, f"{n + 1} kez okundu")
-    # A repeat by the same visitor: not counted, the count read fresh.
-    with django_assert_num_queries(3):
+    # A repeat by the same visitor: not counted, the count and the reads
+    # over time read fresh.
+    with django_assert_num_queries(4):
         response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} 3")
     assertContains(response, "4 kez okundu")
     initiative.refresh_from_db()
@@ -123,11 +125,13 @@ def test_the_cached_initiative_page_keeps_no_count_and_shows_a_changed_one(
     url = initiative.get_absolute_url()
     assertContains(client.get(url, HTTP_USER_AGENT=BROWSER), "1 kez okundu")
     Initiative.objects.filter(pk=initiative.pk).update(hit_count=41)
-    # A bot's view, from the cache: the version, then the count read fresh.
-    with django_assert_num_queries(2):
+    # A bot's view, from the cache: the version, then the count and the
+    # reads over time read fresh.
+    with django_assert_num_queries(3):
         response = client.get(url, HTTP_USER_AGENT="Googlebot/2.1")
     assertContains(response, "41 kez okundu")
     assertNotContains(response, "<!--read-count-->")
+    assertNotContains(response, "<!--reads-over-time-->")
 
 
 def test_one_decorator_caches_the_body_and_fills_in_the_fresh_parts(rf, settings):

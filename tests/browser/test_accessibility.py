@@ -33,6 +33,8 @@ PAGES = [
     ("institutions", "/institutions/", 200),
     ("institution", "/institutions/kosgeb/", 200),
     ("about", "/about/", 200),
+    ("statistics", "/statistics/", 200),
+    ("filtered statistics", "/statistics/?sector=medikal&status=unknown", 200),
     ("404", "/initiatives/no-such-initiative/", 404),
 ]
 LANGUAGES = {"tr": "", "en": "/en"}
@@ -220,3 +222,34 @@ def test_the_admin_login_does_not_scroll_sideways_at_320_pixels(site, page):
     page.set_viewport_size({"width": 320, "height": 640})
     visit(page, site.url + "/admin/login/")
     assert no_sideways_scroll(page), page.evaluate(WIDEST)
+
+
+@pytest.mark.parametrize(
+    ("path", "viewport", "name", "destination"),
+    [
+        ("/", DESKTOP, "İzmir: 4 girişim", "/initiatives/?province=izmir"),
+        ("/en/initiatives/?sector=medikal", PHONE, "Ankara: 1 initiative", None),
+    ],
+    ids=["home", "list-phone"],
+)
+def test_tab_reaches_the_map_provinces_with_a_visible_focus_and_enter_filters(
+    site, page, path, viewport, name, destination
+):
+    page.set_viewport_size(viewport)
+    visit(page, site.url + path)
+    page.locator(".skip-link").focus()
+    province = page.locator(f'.province-map a[aria-label="{name}"]')
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if province.evaluate("(a) => a === document.activeElement"):
+            break
+    expect(province).to_be_focused()
+    state = page.evaluate(FOCUS_STATE)
+    assert state["ring"] and state["focusVisible"] and state["visible"], state
+    # The focused province is outlined in the focus colour, not only its link.
+    stroke = province.locator("path").evaluate("(p) => getComputedStyle(p).stroke")
+    assert stroke == "rgb(201, 72, 11)"
+    expected = destination or "/en/initiatives/?sector=medikal&province=ankara"
+    with page.expect_navigation(url=site.url + expected):
+        page.keyboard.press("Enter")
+    expect(page.locator(".active-filters")).to_contain_text(name.split(":")[0])

@@ -22,6 +22,8 @@ PUBLIC_PAGES = [
     ("/institutions/?kind=ministry&q=kalkinma", 200),
     ("/institutions/no-such-institution/", 404),
     ("/about/", 200),
+    ("/statistics/", 200),
+    ("/statistics/?province=izmir&year_from=2000", 200),
 ]
 SCRIPT_TITLE = "<script>alert(1)</script>"
 ATTRIBUTE_TITLE = '"><img src=x onerror=alert(1)>'
