@@ -11,7 +11,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import F, QuerySet
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -257,6 +257,24 @@ class InitiativeFilter(django_filters.FilterSet):
         if isinstance(value, list | tuple | QuerySet):
             return list(value)
         return [value]
+
+
+def published_filter_or_400(request):
+    """``(filterset, None)``: the list's filters over the published
+    initiatives for ``request``'s parameters; or ``(None, response)``, a 400
+    saying what was wrong. For the exports and the feed, which never give
+    more than was asked for."""
+    params, _notices = clean_parameters(request.GET)
+    filterset = InitiativeFilter(
+        params, queryset=Initiative.objects.published(), request=request
+    )
+    if filterset.is_valid():
+        return filterset, None
+    return None, HttpResponse(
+        "\n".join(str(m) for m in filterset.error_messages) + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class InstitutionFilter(django_filters.FilterSet):

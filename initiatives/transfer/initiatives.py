@@ -30,7 +30,7 @@ from .cells import (
 )
 from .lookups import Lookups
 from .planner import RegistryResource, translated_attribute, write_fields
-from .relations import RELATIONS, parse_relation, render_relation
+from .relations import RELATIONS, parse_relation, relation_items, render_relation
 from .sql import BATCH, delete_rows, insert_rows, update_rows
 
 INITIATIVE_COLUMNS = (
@@ -187,8 +187,10 @@ class InitiativeResource(RegistryResource):
             out[obj.slug] = (obj, canonical)
         return out
 
-    def render(self, column, value, context, native=False):
+    def render(self, column, value, context, native=False, structured=False):
         if column in RELATIONS:
+            if structured:
+                return relation_items(column, value, context)
             return render_relation(column, value, context)
         if value is None:
             return None if native else ""
