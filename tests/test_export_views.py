@@ -22,7 +22,7 @@ from initiatives.models import (
     Province,
     Sector,
 )
-from initiatives.transfer import INITIATIVE_COLUMNS
+from initiatives.transfer import INITIATIVE_COLUMNS, import_file
 from initiatives.transfer.cells import format_decimal
 
 LIST_URL = reverse("initiatives:initiative_list")
@@ -347,3 +347,18 @@ def test_the_list_links_to_the_exports_with_its_filters(client, registry):
         '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">'
         "CC BY 4.0</a>" in content
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [EXCEL_CSV_URL, XLSX_URL])
+def test_the_spreadsheet_downloads_import_back_without_a_change(client, registry, url):
+    Initiative.objects.filter(pk=Initiative.objects.published().first().pk).update(
+        budget_amount=Decimal("1234.50")
+    )
+    response = client.get(url)
+    data = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    result = import_file(data=data, file_name=url.rsplit("/", 1)[1], dry_run=True)
+    assert not result.has_errors(), result.report_lines()
+    assert result.counts == {"new": 0, "changed": 0, "unchanged": 17, "errors": 0}
