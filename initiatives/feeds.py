@@ -9,7 +9,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -17,8 +16,7 @@ from django.utils.translation import get_language, gettext
 
 from . import facets
 from .canonical import LIST_PARAMETERS, canonical_query, with_query
-from .filters import InitiativeFilter, clean_parameters
-from .models import Initiative
+from .filters import published_filter_or_400
 from .site_url import absolute_url
 from .translation import translated
 
@@ -31,17 +29,10 @@ class InitiativeFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        params, _notices = clean_parameters(request.GET)
-        filterset = InitiativeFilter(
-            params, queryset=Initiative.objects.published(), request=request
-        )
-        if not filterset.is_valid():
-            # Like the exports: say what was wrong, never an unfiltered feed.
-            return HttpResponse(
-                "\n".join(str(m) for m in filterset.error_messages) + "\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+        # Like the exports: say what was wrong, never an unfiltered feed.
+        filterset, bad_request = published_filter_or_400(request)
+        if bad_request:
+            return bad_request
         return super().__call__(request, filterset=filterset)
 
     def get_object(self, request, filterset):

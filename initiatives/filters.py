@@ -11,11 +11,12 @@ import re
 import django_filters
 from django import forms
 from django.db.models import F, QuerySet
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from . import text
 from .models import (
     FIRST_YEAR,
     YEARS_AHEAD,
@@ -28,6 +29,7 @@ from .models import (
 )
 
 Q_MAX_LENGTH = 200
+YEAR_PARAMETERS = ("year_from", "year_to")
 MAX_VALUES_PER_PARAMETER = 30
 # NUL and the other C0/C1 control characters: PostgreSQL rejects NUL in text,
 # and none of them belongs in a search or a slug.
@@ -51,13 +53,34 @@ ORDERING_FIELDS = {
 }
 
 
+# Parameters whose values are slugs. A visitor may write the name instead
+# (?province=İzmir): a value that is a plain name becomes its slug, so the
+# filter, the links, the canonical address and the page cache see one value.
+SLUG_PARAMETERS = ("sector", "province", "institution")
+_PLAIN_NAME = re.compile(r"[\w .'’-]+")
+# How the page names each parameter in a message: as the form shows it.
+PARAMETER_LABELS = {
+    "q": _("Search"),
+    "sector": _("Sector"),
+    "province": _("Province"),
+    "institution": _("Institution"),
+    "year_from": _("Start year (from)"),
+    "year_to": _("Start year (to)"),
+    "status": _("Status"),
+    "ordering": _("Sort by"),
+    "kind": _("Kind"),
+}
+
+
 def clean_parameters(query_dict, *, text_fields=("q",)):
     """A copy of ``query_dict`` that is safe to hand to forms and the database.
 
     Control characters are removed from every value, repeated parameters are
     limited to MAX_VALUES_PER_PARAMETER values, and each of ``text_fields`` is
-    cut to Q_MAX_LENGTH characters. Returns ``(params, notices)``: notices
-    say, in the visitor's language, what was changed.
+    cut to Q_MAX_LENGTH characters; names in slug parameters become slugs and
+    a start-year range given the wrong way round is swapped
+    (``_read_as_meant``). Returns ``(params, notices)``: notices say, in the
+    visitor's language, what was changed.
     """
     params = QueryDict(mutable=True)
     notices = []
@@ -68,7 +91,10 @@ def clean_parameters(query_dict, *, text_fields=("q",)):
             values = values[:MAX_VALUES_PER_PARAMETER]
             notices.append(
                 gettext("Only the first %(count)d values of “%(name)s” were used.")
-                % {"count": MAX_VALUES_PER_PARAMETER, "name": clean_key}
+                % {
+                    "count": MAX_VALUES_PER_PARAMETER,
+                    "name": PARAMETER_LABELS.get(clean_key, clean_key),
+                }
             )
         if clean_key in text_fields:
             values = [" ".join(value.split()) for value in values[:1]]
@@ -85,7 +111,41 @@ def clean_parameters(query_dict, *, text_fields=("q",)):
                     % {"count": Q_MAX_LENGTH}
                 )
         params.setlist(clean_key, values)
+    _read_as_meant(params, notices)
     return params, notices
+
+
+def _read_as_meant(params, notices):
+    """``?province=İzmir`` as ``?province=izmir``; ``?year_from=2030&year_to=2000``
+    as 2000 to 2030, with a notice saying so. No query: a name that is no
+    slug stays unknown and the filter says so."""
+    for name in SLUG_PARAMETERS:
+        if name in params:
+            params.setlist(
+                name,
+                [
+                    text.turkish_slugify(value) or value
+                    if _PLAIN_NAME.fullmatch(value)
+                    else value
+                    for value in params.getlist(name)
+                ],
+            )
+    year_from, year_to = (params.get(name, "").strip() for name in YEAR_PARAMETERS)
+    if all(year.isdigit() and len(year) <= 4 for year in (year_from, year_to)):
+        if int(year_from) > int(year_to):
+            params["year_from"], params["year_to"] = year_to, year_from
+            notices.append(
+                gettext(
+                    "“%(from_label)s” was after “%(to_label)s”: the years were "
+                    "swapped, showing %(from)s to %(to)s."
+                )
+                % {
+                    "from_label": PARAMETER_LABELS["year_from"],
+                    "to_label": PARAMETER_LABELS["year_to"],
+                    "from": year_to,
+                    "to": year_from,
+                }
+            )
 
 
 def last_year():
@@ -95,9 +155,9 @@ def last_year():
 class YearField(forms.IntegerField):
     """A year of the registry's range; "abc", "1e999999" and "1" say so."""
 
-    def __init__(self, *, parameter, **kwargs):
+    def __init__(self, **kwargs):
         message = _("%(name)s must be a year between %(first)s and %(last)s.")
-        params = {"name": parameter, "first": FIRST_YEAR, "last": last_year()}
+        params = {"name": kwargs["label"], "first": FIRST_YEAR, "last": last_year()}
         kwargs.setdefault("min_value", FIRST_YEAR)
         kwargs.setdefault("max_value", last_year())
         super().__init__(**kwargs)
@@ -126,11 +186,17 @@ class InitiativeFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        # clean_parameters swaps such a range; this guards other callers.
         if year_from and year_to and year_from > year_to:
             raise forms.ValidationError(
-                _("year_from (%(from)s) is after year_to (%(to)s)."),
+                _("“%(from_label)s” (%(from)s) is after “%(to_label)s” (%(to)s)."),
                 code="year_order",
-                params={"from": year_from, "to": year_to},
+                params={
+                    "from": year_from,
+                    "to": year_to,
+                    "from_label": PARAMETER_LABELS["year_from"],
+                    "to_label": PARAMETER_LABELS["year_to"],
+                },
             )
         return cleaned
 
@@ -162,16 +228,10 @@ class InitiativeFilter(django_filters.FilterSet):
         error_messages=_unknown(_("Unknown province: %(value)s")),
     )
     year_from = YearFilter(
-        label=_("From year"),
-        field_name="start_year",
-        lookup_expr="gte",
-        parameter="year_from",
+        label=PARAMETER_LABELS["year_from"], field_name="start_year", lookup_expr="gte"
     )
     year_to = YearFilter(
-        label=_("To year"),
-        field_name="start_year",
-        lookup_expr="lte",
-        parameter="year_to",
+        label=PARAMETER_LABELS["year_to"], field_name="start_year", lookup_expr="lte"
     )
     institution = django_filters.ModelChoiceFilter(
         label=_("Institution"),
@@ -190,7 +250,7 @@ class InitiativeFilter(django_filters.FilterSet):
         choices=ORDERING_CHOICES,
         method="filter_ordering",
         empty_label=_("List order"),
-        error_messages={"invalid_choice": _("Unknown ordering: %(value)s")},
+        error_messages={"invalid_choice": _("Unknown sort order: %(value)s")},
     )
 
     class Meta:
@@ -267,6 +327,24 @@ class InitiativeFilter(django_filters.FilterSet):
         if isinstance(value, list | tuple | QuerySet):
             return list(value)
         return [value]
+
+
+def published_filter_or_400(request):
+    """``(filterset, None)``: the list's filters over the published
+    initiatives for ``request``'s parameters; or ``(None, response)``, a 400
+    saying what was wrong. For the exports and the feed, which never give
+    more than was asked for."""
+    params, _notices = clean_parameters(request.GET)
+    filterset = InitiativeFilter(
+        params, queryset=Initiative.objects.published(), request=request
+    )
+    if filterset.is_valid():
+        return filterset, None
+    return None, HttpResponse(
+        "\n".join(str(m) for m in filterset.error_messages) + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class InstitutionFilter(django_filters.FilterSet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import site_pages, statistics, views
+from . import downloads, site_pages, statistics, views
 from .feeds import InitiativeFeed
 from .page_cache import cached_page
 
@@ -15,12 +15,22 @@ urlpatterns = [
     ),
     path(
         "initiatives/export.csv",
-        views.initiative_export_csv,
+        downloads.export_csv,
         name="initiative_export_csv",
     ),
     path(
+        "initiatives/export-excel.csv",
+        downloads.export_excel_csv,
+        name="initiative_export_excel_csv",
+    ),
+    path(
+        "initiatives/export.xlsx",
+        downloads.export_xlsx,
+        name="initiative_export_xlsx",
+    ),
+    path(
         "initiatives/export.json",
-        views.initiative_export_json,
+        downloads.export_json,
         name="initiative_export_json",
     ),
     # Before initiatives/<slug:slug>/, so no slug can ever shadow it.

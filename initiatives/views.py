@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import (
@@ -5,7 +6,6 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseServerError,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.template import loader
@@ -26,7 +26,6 @@ from . import (
 )
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .models import Initiative, Institution, Partnership
-from .transfer import export_filename, export_stream
 from .translation import translated
 
 HOME_LIST_LENGTH = 5
@@ -140,6 +139,8 @@ class InitiativeListView(FilteredListMixin, ListView):
             active_filters=facets.active_filters(filterset, path, params, language),
             hidden_filters=facets.hidden_filters(filterset),
             export_query=facets.link("", params, set_values={"ordering": None}),
+            licence_name=settings.DATA_LICENCE_NAME,
+            licence_url=settings.DATA_LICENCE_URL,
         )
         return context
 
@@ -256,38 +257,6 @@ class InstitutionDetailView(DetailView):
         )
         context["initiative_total"] = len({p.initiative_id for p in partnerships})
         return context
-
-
-def initiative_export_csv(request):
-    """The published initiatives the list shows for these parameters, as CSV."""
-    return _initiative_export(request, "csv", "text/csv; charset=utf-8")
-
-
-def initiative_export_json(request):
-    """The same as initiative_export_csv, as a JSON list with the same keys."""
-    return _initiative_export(request, "json", "application/json")
-
-
-def _initiative_export(request, file_format, content_type):
-    params, _notices = clean_parameters(request.GET)
-    filterset = InitiativeFilter(
-        params, queryset=Initiative.objects.published(), request=request
-    )
-    if not filterset.is_valid():
-        # Never more than was asked for: say what was wrong instead.
-        return HttpResponse(
-            "\n".join(str(m) for m in filterset.error_messages) + "\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    response = StreamingHttpResponse(
-        export_stream(queryset=filterset.qs, file_format=file_format),
-        content_type=content_type,
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export_filename(file_format=file_format)}"'
-    )
-    return response
 
 
 def healthz(request):

@@ -198,6 +198,8 @@ def test_a_hung_or_refusing_database_gives_503_within_3_seconds(
         "/",
         "/initiatives/",
         "/initiatives/export.csv",
+        "/initiatives/export-excel.csv",
+        "/initiatives/export.xlsx",
         "/en/initiatives/export.json",
         "/initiatives/some-initiative/",
     ]
@@ -257,7 +259,12 @@ def test_an_export_whose_database_fails_answers_503_not_a_cut_200(client):
     def refuse(execute, sql, params, many, context):
         raise OperationalError("connection refused")
 
-    for path in ("/initiatives/export.csv", "/initiatives/export.json"):
+    for path in (
+        "/initiatives/export.csv",
+        "/initiatives/export-excel.csv",
+        "/initiatives/export.xlsx",
+        "/initiatives/export.json",
+    ):
         with connection.execute_wrapper(refuse):
             response = client.get(path)
         assert response.status_code == 503, path

@@ -260,6 +260,93 @@ def test_pagination_keeps_the_filters(client, db):
     assertContains(second, 'href="?province=izmir&amp;ordering=title&amp;page=1"')
 
 
+def page_links(response):
+    """(visible number, href, current?) of each numbered link of the pages."""
+    nav = re.search(
+        r'<nav class="pagination".*?</nav>', response.content.decode(), re.S
+    )
+    return [
+        (int(number), href.replace("&amp;", "&"), bool(current))
+        for href, current, number in re.findall(
+            r'<a (?:class="pagination__current" )?href="([^"]*)"( aria-current="page")?>'
+            r'<span class="visually-hidden">[^<]*</span>(\d+)</a>',
+            nav[0],
+        )
+    ]
+
+
+def test_pages_near_the_current_one_are_numbered_links(client, db):
+    InitiativeFactory.create_batch(210, provinces=["izmir"])  # 11 pages
+    response = client.get(LIST_EN + "?province=izmir&page=6")
+    base = "?province=izmir&page="
+    assert page_links(response) == [
+        (1, base + "1", False),
+        (4, base + "4", False),
+        (5, base + "5", False),
+        (6, base + "6", True),
+        (7, base + "7", False),
+        (8, base + "8", False),
+        (11, base + "11", False),
+    ]
+    assertContains(response, '<li class="pagination__gap" aria-hidden="true">…</li>', 2)
+    assertContains(response, "Page 6 of 11")
+    assertContains(response, '<span class="visually-hidden">Page </span>6</a>')
+    turkish = client.get(LIST + "?province=izmir&page=1")
+    assert [number for number, _href, _current in page_links(turkish)] == [
+        1, 2, 3, 11
+    ]  # fmt: skip
+    assertContains(turkish, '<span class="visually-hidden">Sayfa </span>1</a>')
+    assert [current for _n, _href, current in page_links(turkish)] == [
+        True, False, False, False
+    ]  # fmt: skip
+
+
+def test_a_single_page_has_no_page_numbers(client, seed):
+    assertNotContains(client.get(LIST_EN), 'class="pagination"')
+
+
+@pytest.mark.parametrize(
+    ("path", "sector_heading", "status_heading"),
+    [
+        (
+            LIST_EN,
+            "<summary><span>Sector</span> "
+            '<span class="facet__count">13 options</span></summary>',
+            "<summary><span>Status</span> "
+            '<span class="facet__count">1 option</span></summary>',
+        ),
+        (
+            LIST,
+            "<summary><span>Sektör</span> "
+            '<span class="facet__count">13 seçenek</span></summary>',
+            "<summary><span>Durum</span> "
+            '<span class="facet__count">1 seçenek</span></summary>',
+        ),
+    ],
+)
+def test_each_filter_heading_says_how_many_options_it_holds(
+    client, seed, path, sector_heading, status_heading
+):
+    response = client.get(path)
+    facets_shown = response.context["facets"]
+    sector = next(f for f in facets_shown if f["name"] == "sector")
+    assert len(sector["options"]) == 13
+    assertContains(response, sector_heading, count=1)
+    assertContains(response, status_heading, count=1)
+
+
+def test_the_css_draws_a_marker_that_turns_when_a_filter_opens(client, db):
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    # The summary is display: flex, which drops the browser's own marker.
+    assert re.search(r"\.facet summary \{[^}]*display: flex", css)
+    marker = re.search(r"\.facet summary::before \{([^}]*)\}", css)[1]
+    assert 'content: ""' in marker and "border-right" in marker
+    assert "rotate(-45deg)" in marker
+    assert re.search(r"\.facet\[open\] > summary::before \{[^}]*rotate\(45deg\)", css)
+
+
 def test_the_export_links_carry_the_filters(client, seed):
     response = client.get(LIST + "?province=izmir&ordering=title&page=1")
     assertContains(response, 'href="/initiatives/export.csv?province=izmir"')
@@ -269,17 +356,22 @@ def test_the_export_links_carry_the_filters(client, seed):
 # Bad input: a page that says what was wrong, or a 404; never a 500.
 
 BAD_VALUES = [
-    ("year_from=abc", "year_from must be a year between 1990 and"),
-    ("year_from=1e999999", "year_from must be a year between 1990 and"),
-    ("year_from=" + "9" * 5000, "year_from must be a year between 1990 and"),
-    ("year_to=1", "year_to must be a year between 1990 and"),
-    ("year_from=2010&year_to=2005", "year_from (2010) is after year_to (2005)."),
+    ("year_from=abc", "Start year (from) must be a year between 1990 and"),
+    ("year_from=1e999999", "Start year (from) must be a year between 1990 and"),
+    ("year_from=" + "9" * 5000, "Start year (from) must be a year between 1990 and"),
+    ("year_to=1", "Start year (to) must be a year between 1990 and"),
     ("sector=nope", "Unknown sector: nope"),
     ("province=atlantis", "Unknown province: atlantis"),
     ("institution=nobody", "Unknown institution: nobody"),
     ("status=secret", "Unknown status: secret"),
-    ("ordering=password", "Unknown ordering: password"),
+    ("ordering=password", "Unknown sort order: password"),
 ]
+
+
+def notice_text(response):
+    """The text of the box of messages above the list ("" without one)."""
+    found = re.search(r'<div class="notice".*?</div>', response.content.decode(), re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", found[0]) if found else ""
 
 
 @pytest.mark.parametrize(("query", "message"), BAD_VALUES)
@@ -288,16 +380,90 @@ def test_a_bad_value_says_what_was_wrong(client, seed, query, message):
     assertContains(response, message, status_code=200)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        *(query for query, _message in BAD_VALUES),
+        "year_from=2030&year_to=2000",
+        "&".join(["province=izmir"] * 40),
+        "&".join(["year_from=2000"] * 40),
+    ],
+)
+@pytest.mark.parametrize("path", [LIST, LIST_EN])
+def test_messages_name_fields_as_the_form_shows_them_never_parameters(
+    client, seed, path, query
+):
+    notice = notice_text(client.get(path + "?" + query))
+    assert notice.strip()
+    # "province" and "status" are also English words; these are not.
+    for parameter in ("year_from", "year_to", "ordering"):
+        assert parameter not in notice, (query, notice)
+
+
+@pytest.mark.parametrize(
+    ("path", "notice"),
+    [
+        (
+            LIST_EN,
+            "“Start year (from)” was after “Start year (to)”: the years were "
+            "swapped, showing 2006 to 2008.",
+        ),
+        (
+            LIST,
+            "“Başlangıç yılı (en erken)”, “Başlangıç yılı (en geç)” değerinden "
+            "sonraydı: yıllar yer değiştirildi, 2006 ile 2008 arası gösteriliyor.",
+        ),
+    ],
+)
+def test_years_the_wrong_way_round_are_swapped_and_the_page_says_so(
+    client, seed, path, notice
+):
+    swapped = client.get(path + "?year_from=2008&year_to=2006")
+    meant = client.get(path + "?year_from=2006&year_to=2008")
+    assert slugs(swapped) == slugs(meant)
+    assert slugs(swapped)
+    assert notice in notice_text(swapped)
+    assert "2006" in swapped.context["filter"].form["year_from"].value()
+    assertContains(swapped, 'rel="canonical" href="http://127.0.0.1:8000')
+    assertContains(swapped, "year_from=2006&amp;year_to=2008")
+    assertNotContains(swapped, "Please check the filters")
+
+
+@pytest.mark.parametrize("value", ["İzmir", "izmir", "IZMIR", "Izmir", " İzmir "])
+def test_a_province_by_its_name_filters_by_that_province(client, seed, value):
+    response = client.get(LIST_EN, {"province": value})
+    assert slugs(response) == IZMIR
+    assert notice_text(response) == ""
+    assertContains(
+        response,
+        '<link rel="canonical" href="http://127.0.0.1:8000/en/initiatives/'
+        '?province=izmir">',
+    )
+    assertContains(response, 'href="/en/initiatives/export.csv?province=izmir"')
+
+
+def test_names_of_other_slug_filters_are_read_too(client, seed):
+    assert slugs(client.get(LIST_EN, {"province": "Şanlıurfa"})) == slugs(
+        client.get(LIST_EN, {"province": "sanliurfa"})
+    )
+    assert slugs(client.get(LIST_EN, {"institution": "OSTİM"})) == OSTIM
+
+
+def test_an_unknown_province_name_is_still_unknown(client, seed):
+    response = client.get(LIST_EN, {"province": "Atlantis"})
+    assertContains(response, "Unknown province: atlantis")
+
+
 def test_a_bad_value_is_explained_in_turkish_too(client, seed):
     response = client.get(LIST + "?sector=nope&year_to=1")
     assertContains(response, "Bilinmeyen sektör: nope")
-    assertContains(response, "year_to, 1990 ile")
+    assertContains(response, "Başlangıç yılı (en geç), 1990 ile")
 
 
 def test_a_bad_value_leaves_the_good_filters_working(client, seed):
     response = client.get(LIST_EN + "?province=izmir&year_from=abc")
     assert slugs(response) == IZMIR
-    assertContains(response, "year_from must be a year")
+    assertContains(response, "Start year (from) must be a year")
 
 
 def test_a_bad_sector_is_reflected_escaped(client, seed):
@@ -367,7 +533,7 @@ def test_percent_and_underscore_are_not_wildcards(client, seed):
 def test_hundreds_of_repeated_values_are_cut_with_a_message(client, seed):
     query = "&".join(["province=izmir"] * 200)
     response = client.get(LIST_EN + "?" + query)
-    assertContains(response, "Only the first 30 values of “province” were used.")
+    assertContains(response, "Only the first 30 values of “Province” were used.")
     assert slugs(response) == IZMIR
 
 

@@ -185,6 +185,27 @@ def test_junk_parameters_neither_add_entries_nor_bypass_the_cache(
         assertContains(response, "Kayseri Mobilya Kümesi")
 
 
+def test_a_province_by_name_is_the_same_cached_page_as_by_slug(
+    client, django_assert_num_queries
+):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi", provinces=["kayseri"])
+    client.get(LIST + "?province=kayseri")
+    for name in ("Kayseri", "KAYSERİ", "kayseri "):
+        with django_assert_num_queries(1):  # the version only: a cached answer
+            response = client.get(LIST, {"province": name})
+        assertContains(response, "Kayseri Mobilya Kümesi")
+
+
+def test_a_swapped_year_range_notice_is_not_shown_to_who_asked_in_order(client):
+    InitiativeFactory(title="Kayseri Mobilya Kümesi", start_year=2010)
+    notice = "the years were swapped"
+    assertContains(client.get("/en" + LIST + "?year_from=2012&year_to=2008"), notice)
+    in_order = client.get("/en" + LIST + "?year_from=2008&year_to=2012")
+    assertNotContains(in_order, notice)
+    assertContains(in_order, "Kayseri Mobilya Kümesi")
+    assertContains(client.get("/en" + LIST + "?year_from=2012&year_to=2008"), notice)
+
+
 def test_a_page_first_asked_with_junk_parameters_links_without_them(client):
     InitiativeFactory(title="Kayseri Mobilya Kümesi", provinces=["kayseri"])
     response = client.get(LIST + "?utm_source=mail&province=kayseri&zzz=1")

@@ -511,6 +511,7 @@ def test_the_page_has_a_skip_link_navigation_and_footer(client, seed):
         '<a href="/en/initiatives/" aria-current="page">Initiatives</a>',
         '<a href="/en/institutions/">Institutions</a>',
         "“Clustering in Turkey”",
+        'href="/en/initiatives/export.xlsx">Excel (XLSX)</a>',
         'href="/en/initiatives/export.csv">CSV</a>',
         'href="/en/initiatives/export.json">JSON</a>',
         '<meta name="viewport"',

@@ -99,3 +99,20 @@ def _selected_note():
         ' <span class="visually-hidden">{}</span>',
         gettext("(selected; remove this filter)"),
     )
+
+
+# Page links shown on each side of the current page, and at each end.
+PAGES_AROUND, PAGES_AT_ENDS = 2, 1
+
+
+@register.simple_tag
+def page_numbers(page_obj):
+    """The page numbers near ``page_obj`` and at both ends, ``None`` for
+    each gap ("1 … 4 5 6 7 8 … 20"); no query (the count is known)."""
+    paginator = page_obj.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(
+            page_obj.number, on_each_side=PAGES_AROUND, on_ends=PAGES_AT_ENDS
+        )
+    ]

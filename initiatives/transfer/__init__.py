@@ -3,7 +3,8 @@
 Editors export, edit in (Turkish) Excel and import back, with a preview first;
 operators do the same from the command line (``import_initiatives``,
 ``export_initiatives``); visitors download the same columns
-(``/initiatives/export.csv`` and ``.json``). The columns, the cell formats and
+(``/initiatives/export.csv``, ``.xlsx`` and ``.json``, see
+``initiatives/downloads.py``). The columns, the cell formats and
 the rules are in docs/CONTRACT.md.
 
 What django-import-export gives us, and we use as designed: the admin's Import
@@ -47,7 +48,7 @@ The modules, in the order a file goes through them:
 """
 
 from .cells import escape_cell, unescape_cell
-from .files import RESOURCES, export_file, export_stream, import_file
+from .files import RESOURCES, export_file, export_items, export_stream, import_file
 from .initiatives import INITIATIVE_COLUMNS, InitiativeResource
 from .names import InstitutionResource, SectorResource
 from .readers import ImportFileError, read_table
@@ -65,6 +66,7 @@ __all__ = [
     "escape_cell",
     "export_file",
     "export_filename",
+    "export_items",
     "export_stream",
     "import_file",
     "read_table",

@@ -10,7 +10,14 @@ from .initiatives import InitiativeResource
 from .names import InstitutionResource, SectorResource
 from .readers import ImportFileError, read_table
 from .report import ImportResult
-from .writers import csv_bytes, csv_lines, json_chunks, json_records, xlsx_bytes
+from .writers import (
+    csv_bytes,
+    csv_lines,
+    excel_csv_records,
+    json_chunks,
+    json_records,
+    xlsx_bytes,
+)
 
 RESOURCES = {
     "initiatives": InitiativeResource,
@@ -19,8 +26,16 @@ RESOURCES = {
 }
 
 
-def export_file(*, resource_class=InitiativeResource, queryset=None, file_format="csv"):
-    """The whole export as bytes: ``csv``, ``xlsx`` or ``json``."""
+def export_file(
+    *,
+    resource_class=InitiativeResource,
+    queryset=None,
+    file_format="csv",
+    properties=None,
+    notes=None,
+):
+    """The whole export as bytes: ``csv``, ``xlsx`` or ``json``; an XLSX may
+    carry document ``properties`` and a sheet of ``notes`` (writers.py)."""
     resource = resource_class()
     headers = resource.column_names()
     if file_format == "csv":
@@ -31,6 +46,8 @@ def export_file(*, resource_class=InitiativeResource, queryset=None, file_format
         return xlsx_bytes(
             headers=headers,
             records=resource.export_records(queryset=queryset, native=True),
+            properties=properties,
+            notes=notes,
         )
     if file_format == "json":
         return "".join(
@@ -57,7 +74,9 @@ def import_file(
 
 
 def export_stream(*, queryset, file_format):
-    """The export of ``queryset`` as text chunks, for a streaming response.
+    """The export of ``queryset`` as text chunks, for a streaming response:
+    ``csv``, ``excel_csv`` (``;`` and decimal commas, as Turkish Excel
+    opens it) or ``json``.
 
     The first rows are read before this returns, so a database that is down
     raises here, while the view can still answer 503, and never cuts a 200's
@@ -70,12 +89,27 @@ def export_stream(*, queryset, file_format):
             headers=headers,
             records=_started(resource.export_records(queryset=queryset)),
         )
+    if file_format == "excel_csv":
+        return csv_lines(
+            headers=headers,
+            records=_started(excel_csv_records(resource=resource, queryset=queryset)),
+            delimiter=";",
+        )
     if file_format == "json":
         return json_chunks(
             headers=headers,
             records=_started(json_records(resource=resource, queryset=queryset)),
         )
     raise ValueError(f"unknown format {file_format!r}")
+
+
+def export_items(*, queryset):
+    """The export of ``queryset`` as dicts by column, many-valued cells as
+    lists (open data), with the first read now like ``export_stream``."""
+    resource = InitiativeResource()
+    headers = resource.column_names()
+    records = json_records(resource=resource, queryset=queryset, structured=True)
+    return (dict(zip(headers, record, strict=True)) for record in _started(records))
 
 
 def _started(records):

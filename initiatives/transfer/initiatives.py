@@ -37,7 +37,7 @@ from .cells import (
 from .columns import column_value, translated_attribute, write_fields
 from .lookups import Lookups
 from .planner import RegistryResource
-from .relations import RELATIONS, parse_relation, render_relation
+from .relations import RELATIONS, parse_relation, relation_items, render_relation
 from .sql import BATCH, delete_rows, insert_rows, update_rows
 
 # The English of the translated texts (their columns without "_en" are the
@@ -197,8 +197,10 @@ class InitiativeResource(RegistryResource):
             out[obj.slug] = (obj, canonical)
         return out
 
-    def render(self, column, value, context, native=False):
+    def render(self, column, value, context, native=False, structured=False):
         if column in RELATIONS:
+            if structured:
+                return relation_items(column, value, context)
             return render_relation(column, value, context)
         if value is None:
             return None if native else ""

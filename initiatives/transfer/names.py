@@ -26,7 +26,7 @@ class _NameSlugResource(RegistryResource):
     def title_of(self, canonical):
         return canonical["name"] or canonical["name_en"]
 
-    def render(self, column, value, context, native=False):
+    def render(self, column, value, context, native=False, structured=False):
         if value is None:
             return None if native else ""
         return value

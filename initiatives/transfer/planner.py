@@ -85,8 +85,11 @@ class RegistryResource:
 
     # -- export -----------------------------------------------------------
 
-    def export_records(self, *, queryset=None, escape=True, native=False):
-        """Export rows as lists in column order; ``native`` keeps numbers/dates."""
+    def export_records(
+        self, *, queryset=None, escape=True, native=False, structured=False
+    ):
+        """Export rows as lists in column order; ``native`` keeps numbers/dates,
+        ``structured`` gives many-valued cells as lists (``render``)."""
         if queryset is None:
             queryset = self.get_queryset()
         pks = list(queryset.values_list("pk", flat=True))
@@ -98,7 +101,13 @@ class RegistryResource:
             for pk in chunk:
                 canonical = by_pk[pk]
                 record = [
-                    self.render(column, canonical[column], context, native=native)
+                    self.render(
+                        column,
+                        canonical[column],
+                        context,
+                        native=native,
+                        structured=structured,
+                    )
                     for column in self.column_names()
                 ]
                 if escape:

@@ -37,6 +37,20 @@ def render_relation(column, value, context):
     return SEPARATOR.join(_link_cell(title, url, kind) for url, title, kind in value)
 
 
+def relation_items(column, value, context):
+    """The cell of ``column`` as a list, for formats that hold lists (JSON):
+    names, ``{"name", "role"}`` partners, ``{"title", "url", "kind"}`` links."""
+    if column == "sectors":
+        return [context.sector_names[pk] for pk in value]
+    if column == "provinces":
+        return [context.province_names[pk] for pk in value]
+    if column == "partners":
+        return [
+            {"name": context.institution_names[pk], "role": role} for pk, role in value
+        ]
+    return [{"title": title, "url": url, "kind": kind} for url, title, kind in value]
+
+
 def parse_relation(column, value, context):
     """The canonical value of a ``column`` cell, or ``ValidationError``."""
     if column == "sectors":
