@@ -88,8 +88,9 @@ def manage(env, *args, capture=False):
 def prepare_database(kind, size, out, page_cache=True):
     if kind == "sqlite":
         path = out / f"bench-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        for name in (path, path.with_name(f"{path.stem}-hits{path.suffix}")):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{name}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     else:
         import psycopg
@@ -103,7 +104,8 @@ def prepare_database(kind, size, out, page_cache=True):
     env = server_env(url, out)
     if not page_cache:
         env["PAGE_CACHE_SECONDS"] = "0"
-    manage(env, "migrate", "--no-input", "-v0")
+    for database in ("default", "hits") if kind == "sqlite" else ("default",):
+        manage(env, "migrate", "--no-input", "-v0", "--database", database)
     subprocess.run(
         [PYTHON, "bench/dataset.py", str(size)], cwd=ROOT, env=env, check=True
     )

@@ -78,18 +78,21 @@ def test_hits_do_not_change_the_content_version(client):
 
 
 def test_the_cached_initiative_page_shows_the_exact_count_every_time(
-    client, django_assert_num_queries
+    client, assert_queries
 ):
     initiative = InitiativeFactory()
     url = initiative.get_absolute_url()
     assertContains(client.get(url, HTTP_USER_AGENT=f"{BROWSER} 0"), "1 kez okundu")
     for n in range(1, 4):
-        # From the cache: the version, then the hit's four statements.
-        with django_assert_num_queries(5):
+        # From the cache: the version, then the hit's four statements; on
+        # SQLite in the hits database, after hit_count is read and before
+        # it is copied (busy timeout down, the copy, busy timeout back).
+        with assert_queries(sqlite=(5, 4), postgresql=5):
             response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} {n}")
         assertContains(response, f"{n + 1} kez okundu")
-    # A repeat by the same visitor: not counted, the count read fresh.
-    with django_assert_num_queries(3):
+    # A repeat by the same visitor: not counted, the count read fresh (on
+    # SQLite hit_count and the hits database's count).
+    with assert_queries(sqlite=(2, 2), postgresql=3):
         response = client.get(url, HTTP_USER_AGENT=f"{BROWSER} 3")
     assertContains(response, "4 kez okundu")
     initiative.refresh_from_db()

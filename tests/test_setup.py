@@ -55,6 +55,39 @@ def test_sqlite_is_configured_for_concurrent_use(tmp_path):
     assert result.stdout.split() == ["wal", "IMMEDIATE"], result.stderr
 
 
+def test_sqlite_counts_reads_in_a_second_file_beside_the_registry(tmp_path):
+    code = (
+        "from django.conf import settings; from django.db import connections;"
+        "print(settings.DATABASES['hits']['NAME']);"
+        "c = connections['hits'].cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0]);"
+        "print(connections['hits'].settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = run_settings(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        },
+        code,
+    )
+    assert result.stdout.split() == [
+        str(tmp_path / "db-hits.sqlite3"),
+        "wal",
+        "IMMEDIATE",
+    ], result.stderr
+
+
+def test_postgresql_keeps_the_hit_tables_in_its_one_database():
+    result = run_settings(
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://u@db.invalid:5432/reg",
+        },
+        "from django.conf import settings; print(*settings.DATABASES)",
+    )
+    assert result.stdout.split() == ["default"], result.stderr
+
+
 def test_database_url_switches_to_postgresql():
     result = run_settings(
         {

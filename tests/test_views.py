@@ -596,8 +596,10 @@ QUERY_COUNTED_PAGES = [
     ),
     ("/en/initiatives/?ordering=-hits&page=1", 10),
     # version, initiative, sectors, provinces, partners, links, related,
-    # 4 for the hit (visitor, readers behind the address, count, day)
-    (MEDICAL, 11),
+    # 4 for the hit (visitor, readers behind the address, count, day); on
+    # SQLite those 4 in the hits database, and 3 to copy the count into
+    # hit_count (busy timeout down, the copy, busy timeout back)
+    (MEDICAL, {"sqlite": (7 + 3, 4), "postgresql": 11}),
     # version, count, page, kinds
     ("/institutions/", 4),
     ("/institutions/?kind=oiz&q=zone", 4),
@@ -608,7 +610,7 @@ QUERY_COUNTED_PAGES = [
 
 @pytest.mark.parametrize(("path", "queries"), QUERY_COUNTED_PAGES)
 def test_pages_use_as_many_queries_with_500_initiatives_as_with_18(
-    client, seed, django_assert_num_queries, path, queries
+    client, seed, django_assert_num_queries, assert_queries, path, queries
 ):
     hits.daily_salt()  # the day's first read would also create the salt
     visitor = iter(range(1000))
@@ -619,10 +621,15 @@ def test_pages_use_as_many_queries_with_500_initiatives_as_with_18(
         assert response.status_code == 200
         return response
 
-    with django_assert_num_queries(queries):
+    def exactly():
+        if isinstance(queries, dict):
+            return assert_queries(**queries)
+        return django_assert_num_queries(queries)
+
+    with exactly():
         small = get()
     add_initiatives(500)
-    with django_assert_num_queries(queries):
+    with exactly():
         large = get()
     if "initiatives/" in path and path != MEDICAL:
         assert large.context["paginator"].count > small.context["paginator"].count

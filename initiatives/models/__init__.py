@@ -28,6 +28,7 @@ from .infrastructure import (
     HitDedupe,
     LoginThrottle,
     PendingImport,
+    ReadCount,
     _pending_import_key,
 )
 from .querysets import (
@@ -78,6 +79,7 @@ __all__ = [
     "PartnershipQuerySet",
     "PendingImport",
     "Province",
+    "ReadCount",
     "Sector",
     "SectorQuerySet",
     "TranslatedNameModel",
