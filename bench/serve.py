@@ -236,7 +236,10 @@ def exact_hits(env, slug, visitors, connections):
     import http.client
 
     def hits():
+        # On SQLite hit_count is a copy of the hits database's count: the
+        # counts not copied yet first (initiatives/read_counts.py).
         code = (
+            "from initiatives import read_counts; read_counts.flush();"
             "from initiatives.models import Initiative;"
             f"print(Initiative.objects.get(slug='{slug}').hit_count)"
         )

@@ -120,8 +120,11 @@ def copy_to_registry(initiative_id, count):
     global _flush_due
     if not kept_apart():
         return
+    # Once a copy could not wait, the lock is likely still held (an import):
+    # the next ones only try, and the first that gets it flushes the rest.
+    wait_ms = 0 if _flush_due else settings.HIT_COPY_WAIT_MS
     try:
-        _copy([(count, initiative_id)], wait_ms=settings.HIT_COPY_WAIT_MS)
+        _copy([(count, initiative_id)], wait_ms=wait_ms)
     except OperationalError:
         _flush_due = True
         return

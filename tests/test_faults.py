@@ -374,6 +374,32 @@ def test_visitors_are_counted_and_shown_while_an_import_holds_the_database(
     assert DailyHit.objects.get(initiative=initiative).count == 3
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reads_counted_during_an_import_reach_the_lists_when_it_ends(client):
+    initiative = InitiativeFactory(title="Okunan girişim")
+    imported = InitiativeFactory(title="İçe aktarılan girişim")
+    with import_transaction_open_elsewhere(imported):
+        client.get(initiative.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    result = import_file(data=import_rows(3), file_name="rows.csv")
+    assert not result.has_errors()
+    most_read = client.get("/initiatives/?ordering=-hits", HTTP_USER_AGENT=BROWSER)
+    assert most_read.context["initiatives"][0] == initiative
+    assert Initiative.objects.get(pk=initiative.pk).hit_count == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reads_counted_during_an_import_reach_hit_count_at_the_next_read(client):
+    initiative = InitiativeFactory(title="Okunan girişim")
+    other = InitiativeFactory(title="Sonra okunan girişim")
+    with import_transaction_open_elsewhere(other):
+        for n in range(2):
+            client.get(initiative.get_absolute_url(), HTTP_USER_AGENT=f"{BROWSER} {n}")
+    # The import over, one read of any initiative catches up with the rest.
+    client.get(other.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+    assert Initiative.objects.get(pk=initiative.pk).hit_count == 2
+    assert Initiative.objects.get(pk=other.pk).hit_count == 1
+
+
 def import_rows(count):
     header = "slug;title;start_year;provinces;sectors\r\n"
     rows = "".join(

@@ -18,6 +18,7 @@ from initiatives.models import (
     DailySalt,
     HitDedupe,
     Initiative,
+    ReadCount,
 )
 from tests.factories import InitiativeFactory, UserFactory
 
@@ -335,6 +336,16 @@ def test_a_locked_database_loses_the_hit_not_the_page(
         response = view(client, initiative)
     assertContains(response, "Okunan küme")
     assert "not counted" in caplog.text
+
+
+def test_an_initiative_deleted_takes_its_hit_rows_with_it(client, initiative):
+    view(client, initiative)
+    kept = InitiativeFactory(title="Kalan küme")
+    view(client, kept)
+    initiative.delete()
+    assert list(DailyHit.objects.values_list("initiative_id", flat=True)) == [kept.pk]
+    # On SQLite the exact counts too (PostgreSQL keeps none there).
+    assert set(ReadCount.objects.values_list("initiative_id", flat=True)) <= {kept.pk}
 
 
 def test_record_hit_never_counts_an_unpublished_initiative(initiative):
