@@ -30,7 +30,9 @@ def is_hit_model(app_label, model_name):
 
 class HitsRouter:
     def _route(self, model):
-        if is_hit_model(model._meta.app_label, model._meta.model_name):
+        # A model, or an instance (allow_relation), maybe behind a lazy object.
+        meta = model._meta
+        if is_hit_model(meta.app_label, meta.model_name):
             return hits_database()
         return None
 
@@ -42,7 +44,7 @@ class HitsRouter:
 
     def allow_relation(self, obj1, obj2, **hints):
         # DailyHit names its initiative by id (no constraint across files).
-        if self._route(type(obj1)) or self._route(type(obj2)):
+        if self._route(obj1) or self._route(obj2):
             return True
         return None
 
