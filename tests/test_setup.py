@@ -1,8 +1,10 @@
 """What an operator and a newcomer rely on: settings from the environment and
 the local editor account that `make run` prints."""
 
+import contextlib
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +77,49 @@ def test_sqlite_counts_reads_in_a_second_file_beside_the_registry(tmp_path):
         "wal",
         "IMMEDIATE",
     ], result.stderr
+
+
+OLD_HIT_TABLES = {
+    "initiatives_dailysalt": (
+        "id integer PRIMARY KEY AUTOINCREMENT, day date UNIQUE, salt varchar(64)",
+        (1, "2026-12-03", "salt-of-the-day"),
+    ),
+    "initiatives_hitdedupe": (
+        "key varchar(64) PRIMARY KEY, expires_at datetime",
+        ("a" * 64, "2026-12-03 10:00:00"),
+    ),
+    "initiatives_addressreaders": (
+        "key varchar(64) PRIMARY KEY, readers integer, expires_at datetime",
+        ("b" * 64, 3, "2026-12-03 10:00:00"),
+    ),
+    "initiatives_dailyhit": (
+        "id integer PRIMARY KEY AUTOINCREMENT, day date, count integer, "
+        "initiative_id bigint",
+        (1, "2026-12-03", 41, 7),
+    ),
+}
+
+
+def test_an_existing_sqlite_registry_keeps_its_hit_rows_in_the_hits_file(tmp_path):
+    # A registry from before the hits file kept its hit tables in the main one.
+    main, hits = tmp_path / "db.sqlite3", tmp_path / "db-hits.sqlite3"
+    env = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SQLITE_PATH": str(main)}
+    migrate = "from django.core.management import call_command; call_command("
+    result = run_settings(env, migrate + "'migrate', verbosity=0)")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with contextlib.closing(sqlite3.connect(main)) as db, db:
+        for table, (columns, row) in OLD_HIT_TABLES.items():
+            db.execute(f"CREATE TABLE {table} ({columns})")
+            db.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
+    result = run_settings(env, migrate + "'migrate', database='hits', verbosity=0)")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with contextlib.closing(sqlite3.connect(hits)) as db:
+        for table, (columns, row) in OLD_HIT_TABLES.items():
+            names = ", ".join(column.split()[0] for column in columns.split(", "))
+            assert db.execute(f"SELECT {names} FROM {table}").fetchall() == [row]
+        assert db.execute("SELECT count(*) FROM initiatives_readcount").fetchone() == (
+            0,
+        )
 
 
 def test_postgresql_keeps_the_hit_tables_in_its_one_database():
