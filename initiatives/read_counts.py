@@ -1,8 +1,9 @@
 """Where an initiative's read count is kept, and the count its page shows.
 
 PostgreSQL: ``Initiative.hit_count``, incremented in the hit's own
-transaction (``hit_count = hit_count + 1 RETURNING``). Row locks are short
-and no import holds them for long.
+transaction (``hit_count = hit_count + 1 RETURNING``). An import locks only
+the rows it writes, so a hit waits only when the import changes that very
+initiative (then ``lock_timeout`` bounds the wait, as before).
 
 SQLite: one file has one write lock, and an editor's import of 20,000 rows
 holds it for about 8 seconds. So the hit tables live in a second file
@@ -14,8 +15,8 @@ lists, "most read" and exports order and show, is a copy:
 - right after each counted read, the new count is copied if the main file's
   lock can be had within ``settings.HIT_COPY_WAIT_MS``;
 - otherwise later, by ``flush()``: run by the import once it has committed,
-  by the process whose copy could not wait at its next counted read, and by
-  ``manage.py flush_read_counts``.
+  by the process whose copy could not wait at its next counted read that
+  gets the lock (a batch per read), and by ``manage.py flush_read_counts``.
 
 A copy only ever raises ``hit_count`` (``max``), so copies in any order and
 repeated ones are harmless. The initiative page shows the larger of the two.
@@ -129,7 +130,8 @@ def copy_to_registry(initiative_id, count):
         _flush_due = True
         return
     if _flush_due:
-        flush(wait_ms=settings.HIT_COPY_WAIT_MS)
+        # One batch per read, so that no visitor waits for all of them.
+        flush(wait_ms=settings.HIT_COPY_WAIT_MS, limit=FLUSH_BATCH)
 
 
 def is_flush_due():
@@ -137,11 +139,12 @@ def is_flush_due():
     return _flush_due
 
 
-def flush(*, wait_ms=None):
-    """Copy every count the main database has not got yet into ``hit_count``;
-    how many initiatives were copied. ``wait_ms``: how long each batch may
-    wait for the main database's lock (None: its busy timeout). A database
-    that cannot be had stops the flush (the rows stay due), never raises."""
+def flush(*, wait_ms=None, limit=None):
+    """Copy the counts the main database has not got yet into ``hit_count``
+    (at most ``limit`` initiatives, None: all); how many were copied.
+    ``wait_ms``: how long each batch may wait for the main database's lock
+    (None: its busy timeout). A database that cannot be had stops the flush
+    (the rows stay due), never raises."""
     global _flush_due
     if not kept_apart():
         return 0
@@ -151,8 +154,10 @@ def flush(*, wait_ms=None):
         due = list(
             ReadCount.objects.filter(count__gt=F("copied"))
             .order_by("initiative_id")
-            .values_list("count", "initiative_id")
+            .values_list("count", "initiative_id")[:limit]
         )
+        # Rows copied after their reads are marked by a flush only.
+        _flush_due = limit is not None and len(due) == limit
         for start in range(0, len(due), FLUSH_BATCH):
             batch = due[start : start + FLUSH_BATCH]
             _copy(batch, wait_ms=wait_ms)
