@@ -17,9 +17,11 @@ several colleagues behind one office address still count, a script that
 rotates its user agent does not count more.
 
 The counters are written with single atomic statements (an upsert on the
-dedupe key, an upsert of the address's readers, ``hit_count = hit_count +
-1``, an upsert of the day's row), so no hit is lost when many processes count
-at once, on SQLite and PostgreSQL.
+dedupe key, an upsert of the address's readers, one more read of the count,
+an upsert of the day's row), so no hit is lost when many processes count at
+once, on SQLite and PostgreSQL. They go to the database that holds the hit
+tables (routers.py): on SQLite a file of their own, which an import never
+locks; read_counts.py keeps the count itself and its copy in ``hit_count``.
 """
 
 import datetime

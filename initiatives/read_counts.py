@@ -18,8 +18,9 @@ lists, "most read" and exports order and show, is a copy:
   by the process whose copy could not wait at its next counted read that
   gets the lock (a batch per read), and by ``manage.py flush_read_counts``.
 
-A copy only ever raises ``hit_count`` (``max``), so copies in any order and
-repeated ones are harmless. The initiative page shows the larger of the two.
+A copy only ever raises ``hit_count`` (SQLite's two-argument ``max``), so
+copies in any order and repeated ones are harmless. The initiative page
+shows the larger of the two.
 """
 
 from contextlib import contextmanager
