@@ -79,6 +79,37 @@ def test_sqlite_counts_reads_in_a_second_file_beside_the_registry(tmp_path):
     ], result.stderr
 
 
+def test_sqlite_keeps_the_hit_tables_and_nothing_else_in_the_hits_file(tmp_path):
+    main, hits = tmp_path / "db.sqlite3", tmp_path / "db-hits.sqlite3"
+    env = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SQLITE_PATH": str(main)}
+    for database in ("default", "hits"):
+        result = run_settings(
+            env,
+            "from django.core.management import call_command; "
+            f"call_command('migrate', database='{database}', verbosity=0)",
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    def schema(path):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return dict(db.execute("SELECT name, type FROM sqlite_master"))
+
+    hit_tables = {
+        "initiatives_dailyhit",
+        "initiatives_hitdedupe",
+        "initiatives_addressreaders",
+        "initiatives_dailysalt",
+        "initiatives_readcount",
+    }
+    in_hits = schema(hits)
+    tables = {name for name, kind in in_hits.items() if kind == "table"}
+    assert tables - {"django_migrations", "sqlite_sequence"} == hit_tables
+    assert "trigger" not in in_hits.values()
+    in_main = schema(main)
+    assert "initiatives_initiative" in in_main
+    assert not hit_tables & in_main.keys()
+
+
 OLD_HIT_TABLES = {
     "initiatives_dailysalt": (
         "id integer PRIMARY KEY AUTOINCREMENT, day date UNIQUE, salt varchar(64)",
