@@ -7,6 +7,9 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 # PostgreSQL used for the second test run when one answers there.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/clusters
+# Migrate every database of the settings: the registry's, and with SQLite the
+# hits database beside it (initiatives/routers.py).
+MIGRATE = for db in $$($(MANAGE) shell --no-imports -c "from django.conf import settings; print(*settings.DATABASES)"); do $(MANAGE) migrate --no-input --database $$db || exit 1; done
 # Settings for commands that need no real secret (checks, static files).
 CHECK_ENV := DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
 
@@ -34,7 +37,7 @@ install: $(VENV)/.installed ## Create .venv and install the runtime requirements
 install-dev: $(VENV)/.installed-dev ## Create .venv and install runtime + test requirements
 
 run: install ## Migrate, load the seed, and serve on http://127.0.0.1:8000 (SQLite)
-	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	export DJANGO_DEBUG=1; $(MIGRATE)
 	DJANGO_DEBUG=1 $(MANAGE) load_seed
 	DJANGO_DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=1 $(MANAGE) create_local_editor
@@ -42,7 +45,7 @@ run: install ## Migrate, load the seed, and serve on http://127.0.0.1:8000 (SQLi
 
 serve: install ## Production settings under gunicorn on SQLite, http://127.0.0.1:8000
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY first (production settings refuse to start without it)"; exit 1; }
-	$(MANAGE) migrate --no-input
+	$(MIGRATE)
 	$(MANAGE) load_seed
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} $(BIN)/gunicorn -c gunicorn.conf.py clusters_site.wsgi

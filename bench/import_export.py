@@ -70,7 +70,10 @@ def fresh_database():
         ) as admin:
             admin.execute("DROP DATABASE IF EXISTS clusters_bench")
             admin.execute("CREATE DATABASE clusters_bench")
-    call_command("migrate", verbosity=0)
+    from django.conf import settings
+
+    for database in settings.DATABASES:  # on SQLite also the hits database
+        call_command("migrate", database=database, verbosity=0)
 
 
 def generate(n):

@@ -50,9 +50,11 @@ def prepare(workdir, valid=True):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    for database in settings.DATABASES:  # on SQLite also the hits database
+        call_command("migrate", database=database, verbosity=0)
     sys.path.insert(0, str(ROOT / "bench"))
     import dataset
 

@@ -33,6 +33,12 @@ def env_list(name, default=""):
     ]
 
 
+def beside(path, suffix):
+    """``var/db.sqlite3`` -> ``var/db-hits.sqlite3``."""
+    path = Path(path)
+    return str(path.with_name(f"{path.stem}{suffix}{path.suffix}"))
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 
@@ -159,6 +165,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.environ.get("DJANGO_SQLITE_TEST_PATH", str(VAR_DIR / "test.sqlite3"))
     }
 
+    # Reads are counted in a second SQLite file (issue 11): an editor's import
+    # holds the main file's only write lock for seconds, and a visitor's hit
+    # must neither wait for it nor be lost. The hit tables live there
+    # (initiatives/routers.py); the exact count is read from there and copied
+    # into Initiative.hit_count when the main file is free
+    # (initiatives/read_counts.py). Beside the main file unless set.
+    DATABASES["hits"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get(
+            "DJANGO_SQLITE_HITS_PATH", beside(DATABASES["default"]["NAME"], "-hits")
+        ),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            # Only other visitors' hits (a few statements each) hold this
+            # file's lock, never an import.
+            "timeout": float(os.environ.get("DJANGO_SQLITE_HITS_TIMEOUT", "5")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "TEST": {"NAME": beside(DATABASES["default"]["TEST"]["NAME"], "-hits")},
+    }
+# The hit tables go to DATABASES["hits"] when there is one (SQLite); with
+# PostgreSQL everything stays in one database.
+DATABASE_ROUTERS = ["initiatives.routers.HitsRouter"]
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # A database host that is down, or accepts and never answers, costs a
@@ -277,6 +308,11 @@ HIT_DEDUPE_SECONDS = int(os.environ.get("HIT_DEDUPE_SECONDS", "1800"))
 # their user agents: an office behind one address counts several, a script
 # rotating its user agent no more (initiatives/hits.py).
 HIT_MAX_READERS_PER_ADDRESS = int(os.environ.get("HIT_MAX_READERS_PER_ADDRESS", "5"))
+# SQLite with its hits database: how long a counted read may wait for the
+# main file's write lock to copy the count into Initiative.hit_count (lists,
+# "most read"); when an import holds it, the copy is made later
+# (initiatives/read_counts.py) and the page still shows the exact count.
+HIT_COPY_WAIT_MS = int(os.environ.get("HIT_COPY_WAIT_MS", "50"))
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 

@@ -17,9 +17,11 @@ several colleagues behind one office address still count, a script that
 rotates its user agent does not count more.
 
 The counters are written with single atomic statements (an upsert on the
-dedupe key, an upsert of the address's readers, ``hit_count = hit_count +
-1``, an upsert of the day's row), so no hit is lost when many processes count
-at once, on SQLite and PostgreSQL.
+dedupe key, an upsert of the address's readers, one more read of the count,
+an upsert of the day's row), so no hit is lost when many processes count at
+once, on SQLite and PostgreSQL. They go to the database that holds the hit
+tables (routers.py): on SQLite a file of their own, which an import never
+locks; read_counts.py keeps the count itself and its copy in ``hit_count``.
 """
 
 import datetime
@@ -32,10 +34,12 @@ import secrets
 
 import crawleruseragents
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
-from .models import AddressReaders, DailyHit, DailySalt, HitDedupe, Initiative
+from . import read_counts
+from .models import AddressReaders, DailyHit, DailySalt, HitDedupe
+from .routers import hits_database
 
 logger = logging.getLogger(__name__)
 
@@ -159,11 +163,11 @@ def _address_key(request, initiative_id):
 def _readers_from_address(key, now):
     """Count one more reader behind this address in its window (a new window
     if the last one has ended), in one statement; the readers so far."""
+    connection = connections[hits_database()]
     ops = connection.ops
-    table = ops.quote_name(AddressReaders._meta.db_table)
-    key_column = ops.quote_name(AddressReaders._meta.get_field("key").column)
-    readers = ops.quote_name(AddressReaders._meta.get_field("readers").column)
-    expires = ops.quote_name(AddressReaders._meta.get_field("expires_at").column)
+    table, key_column, readers, expires = read_counts.sql_names(
+        connection, AddressReaders, "key", "readers", "expires_at"
+    )
     expires_at = now + datetime.timedelta(seconds=settings.HIT_DEDUPE_SECONDS)
     now = ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
@@ -182,10 +186,11 @@ def _readers_from_address(key, now):
 
 def _first_view_in_window(key, now):
     """Insert or renew the dedupe row; True when this view starts a window."""
+    connection = connections[hits_database()]
     ops = connection.ops
-    table = ops.quote_name(HitDedupe._meta.db_table)
-    key_column = ops.quote_name(HitDedupe._meta.get_field("key").column)
-    expires = ops.quote_name(HitDedupe._meta.get_field("expires_at").column)
+    table, key_column, expires = read_counts.sql_names(
+        connection, HitDedupe, "key", "expires_at"
+    )
     expires_at = now + datetime.timedelta(seconds=settings.HIT_DEDUPE_SECONDS)
     sql = (
         f"INSERT INTO {table} ({key_column}, {expires}) VALUES (%s, %s) "
@@ -212,28 +217,12 @@ def _first_view_in_window(key, now):
         return cursor.rowcount == 1
 
 
-def _increment(initiative_id):
-    """hit_count + 1 in one statement; the new count."""
-    ops = connection.ops
-    table = ops.quote_name(Initiative._meta.db_table)
-    hit_count = ops.quote_name(Initiative._meta.get_field("hit_count").column)
-    pk = ops.quote_name(Initiative._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {hit_count} = {hit_count} + 1 WHERE {pk} = %s "
-            f"RETURNING {hit_count}",
-            [initiative_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def _add_daily_hit(initiative_id, day):
+    connection = connections[hits_database()]
     ops = connection.ops
-    table = ops.quote_name(DailyHit._meta.db_table)
-    initiative = ops.quote_name(DailyHit._meta.get_field("initiative").column)
-    day_column = ops.quote_name(DailyHit._meta.get_field("day").column)
-    count = ops.quote_name(DailyHit._meta.get_field("count").column)
+    table, initiative, day_column, count = read_counts.sql_names(
+        connection, DailyHit, "initiative", "day", "count"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({initiative}, {day_column}, {count}) "
@@ -249,39 +238,55 @@ def record_hit(request, initiative):
     ``initiative.hit_count`` holds the new count."""
     if not initiative.is_published:
         return False
-    new_count = count_read(request, initiative.pk)
+    new_count = count_read(request, initiative.pk, base=initiative.hit_count)
     if new_count is None:
         return False
     initiative.hit_count = new_count
     return True
 
 
-def count_read(request, initiative_id):
+def count_read(request, initiative_id, *, base=None):
     """Count ``request`` as a read of the published initiative
     ``initiative_id`` if it is a visitor's first in the dedupe window: the
-    new hit count, or None when nothing was counted.
+    new read count, or None when nothing was counted.
+
+    ``base``: the ``hit_count`` the caller has just read (None: read here
+    when needed); read_counts.py says where the count is kept.
 
     One query for a repeat, four for a counted read (plus one a day for the
-    salt). A locked database loses the hit, with a warning, rather than the
-    page.
+    salt), in the hits database; on SQLite, the copy of the count into the
+    main database follows (read_counts.copy_to_registry). A hits database
+    locked beyond its busy timeout loses the hit, with a warning, rather
+    than the page.
     """
+    try:
+        return _count_read(request, initiative_id, base=base)
+    except OperationalError:
+        _not_counted(initiative_id)
+        return None
+
+
+def _not_counted(initiative_id):
+    logger.warning("Hit of initiative %s not counted", initiative_id, exc_info=True)
+
+
+def _count_read(request, initiative_id, *, base):
     if not is_countable(request):
         return None
     now = timezone.now()
-    try:
-        key = _visitor_key(request, initiative_id)
-        address_key = _address_key(request, initiative_id)
-        with transaction.atomic(savepoint=False):
-            if not _first_view_in_window(key, now):
-                return None
-            readers = _readers_from_address(address_key, now)
-            if readers > settings.HIT_MAX_READERS_PER_ADDRESS:
-                return None
-            new_count = _increment(initiative_id)
-            _add_daily_hit(initiative_id, timezone.localdate(now))
-    except OperationalError:
-        logger.warning("Hit of initiative %s not counted", initiative_id, exc_info=True)
-        return None
+    key = _visitor_key(request, initiative_id)
+    address_key = _address_key(request, initiative_id)
+    with transaction.atomic(using=hits_database(), savepoint=False):
+        if not _first_view_in_window(key, now):
+            return None
+        readers = _readers_from_address(address_key, now)
+        if readers > settings.HIT_MAX_READERS_PER_ADDRESS:
+            return None
+        if base is None and read_counts.kept_apart():
+            base = read_counts.registry_count(initiative_id)
+        new_count = read_counts.increment(initiative_id, base=base)
+        _add_daily_hit(initiative_id, timezone.localdate(now))
+    read_counts.copy_to_registry(initiative_id, new_count)
     return new_count
 
 
@@ -290,16 +295,18 @@ def read_count(request, initiative_id, *, hit_count=None):
     included when it counts.
 
     ``hit_count`` is the count the page was rendered with; None for a page
-    from the cache, whose count is then read fresh (one query).
+    from the cache, whose count is then read fresh (one query; on SQLite
+    one more in the hits database).
     """
-    new_count = count_read(request, initiative_id)
-    if new_count is not None:
-        return new_count
+    try:
+        new_count = _count_read(request, initiative_id, base=hit_count)
+        if new_count is not None:
+            return new_count
+    except OperationalError:
+        _not_counted(initiative_id)
+        if hit_count is None:
+            hit_count = read_counts.registry_count(initiative_id)
+        return hit_count
     if hit_count is None:
-        return (
-            Initiative.objects.filter(pk=initiative_id)
-            .values_list("hit_count", flat=True)
-            .first()
-            or 0
-        )
-    return hit_count
+        hit_count = read_counts.registry_count(initiative_id)
+    return read_counts.shown(initiative_id, base=hit_count)

@@ -5,6 +5,9 @@ Admin forms, inlines, fixtures and the shell write through ``save()``,
 initiatives concerned to the one refresh in search.py. Multi-row writes
 (``QuerySet.update()``, bulk writes) are kept right by the QuerySets in
 models/registry.py.
+
+One more: an initiative's hit rows go with it (``initiative_deleted``), since
+on SQLite they live in another database that no constraint reaches.
 """
 
 from django.db.models.signals import (
@@ -18,11 +21,13 @@ from django.dispatch import receiver
 
 from . import search
 from .models import (
+    DailyHit,
     Initiative,
     Institution,
     NameSlugModel,
     Partnership,
     Province,
+    ReadCount,
     Sector,
 )
 
@@ -102,3 +107,9 @@ def name_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Province)
 def name_deleted(sender, instance, **kwargs):
     search.refresh_search_text(getattr(instance, "_initiative_pks", []))
+
+
+@receiver(post_delete, sender=Initiative)
+def initiative_deleted(sender, instance, **kwargs):
+    DailyHit.objects.filter(initiative_id=instance.pk).delete()
+    ReadCount.objects.filter(initiative_id=instance.pk).delete()

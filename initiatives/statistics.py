@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from . import charts, facets
+from . import charts, facets, read_counts
 from .filters import InitiativeFilter, clean_parameters
 from .models import DailyHit, Initiative, Institution, Partnership
 from .reads_chart import months
@@ -111,12 +111,7 @@ def reads_per_month_rows(filterset, language_code):
     month here: truncating dates is a Python function on SQLite, slow over
     every row."""
     counts = {}
-    for row in (
-        DailyHit.objects.filter(initiative__in=_matching(filterset))
-        .order_by()
-        .values("day")
-        .annotate(reads=Sum("count"))
-    ):
+    for row in _reads_per_day(_matching(filterset)):
         month = row["day"].replace(day=1)
         counts[month] = counts.get(month, 0) + row["reads"]
     if not counts:
@@ -130,6 +125,25 @@ def reads_per_month_rows(filterset, language_code):
         )
         for month in months(min(counts), max(counts))
     ]
+
+
+# Initiatives asked for in one query when the hit tables are kept apart.
+ID_CHUNK = 10_000
+
+
+def _reads_per_day(matching):
+    """Rows of day and reads of the ``matching`` initiatives. When the hit
+    tables have a database of their own (SQLite, docs/ARCHITECTURE.md "Reads
+    on SQLite") no query can join them to the registry: the matching ids are
+    read first and asked for in chunks (a day may then come once per chunk)."""
+    per_day = DailyHit.objects.order_by().values("day").annotate(reads=Sum("count"))
+    if not read_counts.kept_apart():
+        return per_day.filter(initiative__in=matching)
+    ids = list(matching.values_list("pk", flat=True))
+    rows = []
+    for start in range(0, len(ids), ID_CHUNK):
+        rows.extend(per_day.filter(initiative_id__in=ids[start : start + ID_CHUNK]))
+    return rows
 
 
 # name: (title, first column, what is counted, chart, rows), in page order.

@@ -1,4 +1,26 @@
+from contextlib import contextmanager
+
 import pytest
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that uses the database may use all of them: on SQLite the
+    hit tables have a database of their own (initiatives/routers.py), which
+    every page that counts a read writes to. A test that names its databases
+    keeps its choice."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DATABASE_FIXTURES & set(item.fixturenames):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        if "databases" in kwargs:
+            continue
+        args = marker.args if marker else ()
+        item.add_marker(
+            pytest.mark.django_db(*args, **kwargs, databases="__all__"), append=False
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +38,32 @@ def _fast_test_settings(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def assert_queries(django_assert_num_queries):
+    """``with assert_queries(sqlite=(main, hits), postgresql=n):`` exactly that
+    many queries: on SQLite in the main database and in the hits database
+    (initiatives/read_counts.py), on PostgreSQL in the one database."""
+    from django.db import connections
+
+    from initiatives.read_counts import kept_apart
+    from initiatives.routers import HITS_ALIAS
+
+    @contextmanager
+    def check(*, sqlite, postgresql):
+        if kept_apart():
+            main, hits = sqlite
+            with (
+                django_assert_num_queries(main),
+                django_assert_num_queries(hits, connection=connections[HITS_ALIAS]),
+            ):
+                yield
+        else:
+            with django_assert_num_queries(postgresql):
+                yield
+
+    return check
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     # A request under /en/ leaves English active in the test's thread, and
@@ -26,6 +74,17 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_copy_due():
+    # A test that held the main database's lock leaves this process owing a
+    # flush of read counts (read_counts.py); the next test starts clean.
+    from initiatives import read_counts
+
+    read_counts._flush_due = False
+    yield
+    read_counts._flush_due = False
 
 
 @pytest.fixture(autouse=True)

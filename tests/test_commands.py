@@ -131,6 +131,11 @@ def wait_until(condition, what, seconds=60):
         time.sleep(0.05)
 
 
+def hits_file(path):
+    """The hits database the settings put beside a SQLite registry."""
+    return path.with_name(f"{path.stem}-hits{path.suffix}")
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     """A registry migrated once for this module's scratch copies: a SQLite
@@ -148,14 +153,17 @@ def migrated(tmp_path_factory):
         template = tmp_path_factory.mktemp("scratch") / "migrated.sqlite3"
         env["DJANGO_SQLITE_PATH"] = str(template)
         env.pop("DATABASE_URL", None)
-    process = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input"],
-        env=env,
-        capture_output=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert process.returncode == 0, process.stderr.decode()[-2000:]
+    # With SQLite also the hits database beside it (initiatives/routers.py).
+    for database in ("default",) if postgresql else ("default", "hits"):
+        process = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input"]
+            + ["--database", database],
+            env=env,
+            capture_output=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert process.returncode == 0, process.stderr.decode()[-2000:]
     yield template
     if postgresql:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
@@ -181,9 +189,13 @@ def scratch(migrated, tmp_path):
 
     else:
         database = tmp_path / "registry.sqlite3"
-        with contextlib.closing(sqlite3.connect(migrated)) as source:
-            with contextlib.closing(sqlite3.connect(database)) as copy:
-                source.backup(copy)
+        for source_path, copy_path in (
+            (migrated, database),
+            (hits_file(migrated), hits_file(database)),
+        ):
+            with contextlib.closing(sqlite3.connect(source_path)) as source:
+                with contextlib.closing(sqlite3.connect(copy_path)) as copy:
+                    source.backup(copy)
         env["DJANGO_SQLITE_PATH"] = str(database)
         env.pop("DATABASE_URL", None)
 

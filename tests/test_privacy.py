@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connections, router
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +19,11 @@ USER_AGENT = "Mozilla/5.0 PrivacyProbe/7.7"
 def every_stored_value():
     """Every text cell of every table Django knows, as one string."""
     values = []
-    with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            table = connection.ops.quote_name(model._meta.db_table)
+    for model in apps.get_models(include_auto_created=True):
+        # The hit tables may have a database of their own (routers.py).
+        connection = connections[router.db_for_read(model)]
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
             cursor.execute(f"SELECT * FROM {table}")
             for row in cursor.fetchall():
                 values += [str(cell) for cell in row]

@@ -601,9 +601,11 @@ QUERY_COUNTED_PAGES = [
     ),
     ("/en/initiatives/?ordering=-hits&page=1", 6),
     # version, initiative, sectors, provinces, partners, links, related,
-    # 4 for the hit (visitor, readers behind the address, count, day),
-    # its reads over the last twelve months
-    (MEDICAL, 12),
+    # 4 for the hit (visitor, readers behind the address, count, day), its
+    # reads over the last twelve months; on SQLite those 5 in the hits
+    # database, and 3 to copy the count into hit_count (busy timeout down,
+    # the copy, busy timeout back)
+    (MEDICAL, {"sqlite": (7 + 3, 5), "postgresql": 12}),
     # version, count, page, kinds
     ("/institutions/", 4),
     ("/institutions/?kind=oiz&q=zone", 4),
@@ -614,7 +616,7 @@ QUERY_COUNTED_PAGES = [
 
 @pytest.mark.parametrize(("path", "queries"), QUERY_COUNTED_PAGES)
 def test_pages_use_as_many_queries_with_500_initiatives_as_with_18(
-    client, seed, django_assert_num_queries, path, queries
+    client, seed, django_assert_num_queries, assert_queries, path, queries
 ):
     hits.daily_salt()  # the day's first read would also create the salt
     visitor = iter(range(1000))
@@ -625,10 +627,15 @@ def test_pages_use_as_many_queries_with_500_initiatives_as_with_18(
         assert response.status_code == 200
         return response
 
-    with django_assert_num_queries(queries):
+    def exactly():
+        if isinstance(queries, dict):
+            return assert_queries(**queries)
+        return django_assert_num_queries(queries)
+
+    with exactly():
         small = get()
     add_initiatives(500)
-    with django_assert_num_queries(queries):
+    with exactly():
         large = get()
     if "initiatives/" in path and path != MEDICAL:
         assert large.context["paginator"].count > small.context["paginator"].count

@@ -28,6 +28,7 @@ from .infrastructure import (
     HitDedupe,
     LoginThrottle,
     PendingImport,
+    ReadCount,
     _pending_import_key,
 )
 from .querysets import (
@@ -82,6 +83,7 @@ __all__ = [
     "PartnershipQuerySet",
     "PendingImport",
     "Province",
+    "ReadCount",
     "Sector",
     "SectorQuerySet",
     "TranslatedNameModel",

@@ -11,10 +11,18 @@ from .registry import Initiative
 
 
 class DailyHit(models.Model):
-    """Hits of one initiative on one day, for charts."""
+    """Hits of one initiative on one day, for charts.
+
+    On SQLite the hit tables have their own database (routers.py), and no
+    constraint reaches across two files: the initiative is named by id, and
+    its rows go when it does (signals.py).
+    """
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="daily_hits"
+        Initiative,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="daily_hits",
     )
     day = models.DateField()
     count = models.PositiveIntegerField(default=0)
@@ -29,6 +37,21 @@ class DailyHit(models.Model):
 
     def __str__(self):
         return f"{self.initiative_id} {self.day}: {self.count}"
+
+
+class ReadCount(models.Model):
+    """The exact read count of one initiative, where the hit tables have a
+    database of their own (SQLite; read_counts.py). ``Initiative.hit_count``
+    is then a copy that may lag while an import holds the main database;
+    ``copied`` is the count last copied there by a flush. Unused with
+    PostgreSQL, where ``hit_count`` is counted directly."""
+
+    initiative_id = models.BigIntegerField(primary_key=True)
+    count = models.PositiveBigIntegerField()
+    copied = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.count}"
 
 
 class HitDedupe(models.Model):

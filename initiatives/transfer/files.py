@@ -6,6 +6,7 @@ go through these; ``RESOURCES`` names what a file holds for the commands.
 
 import itertools
 
+from .. import read_counts
 from .initiatives import InitiativeResource
 from .names import InstitutionResource, SectorResource
 from .readers import ImportFileError, read_table
@@ -70,7 +71,12 @@ def import_file(
         result = ImportResult()
         result.fail_file(str(error))
         return result
-    return resource.import_table(table=table, dry_run=dry_run, user=user)
+    result = resource.import_table(table=table, dry_run=dry_run, user=user)
+    if not dry_run:
+        # The reads counted while the import held the main database's lock
+        # are copied into hit_count now that it is free (read_counts.py).
+        read_counts.flush()
+    return result
 
 
 def export_stream(*, queryset, file_format):
