@@ -96,6 +96,7 @@ def generate(n, seed=2013):
                     start_year=year,
                     end_year=year + rng.randint(0, 5),
                     status=rng.choice(Initiative.Status.values),
+                    is_published=True,
                     hit_count=rng.randint(0, 5000),
                     title_sort_key=text.sort_key(title),
                 )

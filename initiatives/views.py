@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -117,7 +118,8 @@ class InitiativeDetailView(DetailView):
     context_object_name = "initiative"
 
     def get_queryset(self):
-        return Initiative.objects.published().prefetch_related(
+        user = getattr(self.request, "user", None)
+        return Initiative.objects.visible_to(user).prefetch_related(
             "sectors", "provinces", _partnerships_with_institutions(), "links"
         )
 
@@ -127,6 +129,12 @@ class InitiativeDetailView(DetailView):
         # (put_read_count); the count just loaded holds for this render only.
         response.fill_args = {"initiative_id": self.object.pk}
         response.fill_args_now = {"hit_count": self.object.hit_count}
+        if not self.object.is_published:
+            # An editor's preview of a draft: kept by no cache (page_cache.py
+            # never stores a no-store answer, nor may a proxy), read by nobody
+            # else, and it counts no read.
+            add_never_cache_headers(response)
+            response.fill_args_now["draft"] = True
         return response
 
     def get_context_data(self, **kwargs):
@@ -167,13 +175,12 @@ class InitiativeDetailView(DetailView):
         )
 
 
-def put_read_count(request, content, *, initiative_id, hit_count=None):
+def put_read_count(request, content, *, initiative_id, hit_count=None, draft=False):
     """The initiative page with its read count, counting this read if it
-    counts (page_cache.cached_page's ``fill``)."""
-    count = render_to_string(
-        "includes/read_count.html",
-        {"hit_count": hits.read_count(request, initiative_id, hit_count=hit_count)},
-    )
+    counts (page_cache.cached_page's ``fill``); a draft's preview counts none."""
+    if not draft:
+        hit_count = hits.read_count(request, initiative_id, hit_count=hit_count)
+    count = render_to_string("includes/read_count.html", {"hit_count": hit_count})
     return content.replace(READ_COUNT_MARKER, count.encode(), 1)
 
 

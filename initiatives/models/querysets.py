@@ -86,6 +86,14 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """What the public may see: published initiatives only."""
         return self.filter(is_published=True)
 
+    def visible_to(self, user):
+        """What ``user`` may read at the public address: the published
+        initiatives, and drafts too for those who may change initiatives
+        (they preview them there before publishing)."""
+        if user is not None and user.has_perm("initiatives.change_initiative"):
+            return self.all()
+        return self.published()
+
     def in_list_order(self):
         return self.order_by(*LIST_ORDER)
 

@@ -375,7 +375,9 @@ class Initiative(models.Model):
         help_text=_("Where the facts come from."),
     )
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
-    is_published = models.BooleanField(_("published"), default=True, db_index=True)
+    # A new initiative is a draft: editors read it at its address (a
+    # "draft" banner) before they publish it.
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
     date_added = models.DateField(
         _("date added"), default=datetime.date.today, db_index=True
     )

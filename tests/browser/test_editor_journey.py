@@ -1,5 +1,5 @@
-"""An editor adds an initiative in the admin, sees it on the site, unpublishes
-it, and changes the registry by importing a Turkish Excel CSV (issue 5,
+"""An editor adds an initiative in the admin, previews the draft, publishes
+it, sees it on the site, unpublishes it, and changes the registry by importing a Turkish Excel CSV (issue 5,
 point 4)."""
 
 import re
@@ -75,9 +75,25 @@ def test_an_editor_adds_an_initiative_sees_it_and_unpublishes_it(
         "OSTİM",
     ]
 
-    # "View on site" shows it to the public.
+    # A new initiative is a draft: "View on site" shows it to the editor
+    # with a banner, and the public gets "page not found".
     page.locator("a.viewsitelink").click()
     expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".draft-banner")).to_contain_text("Taslak — yayımlanmadı")
+    draft_visitor = browser.new_context(user_agent=USER_AGENT)
+    try:
+        visit(draft_visitor.new_page(), page.url, status=404)
+    finally:
+        draft_visitor.close()
+
+    # The banner's link leads to the admin, where the editor publishes it.
+    page.locator(".draft-banner a").click()
+    page.locator("#id_is_published").check()
+    page.locator("[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.locator("a.viewsitelink").click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".draft-banner")).to_have_count(0)
     expect(page.locator(".partners")).to_contain_text("KOSGEB")
     expect(page.locator(".partners")).to_contain_text("OSTİM")
     expect(page.locator(".links a")).to_have_attribute(
@@ -114,13 +130,14 @@ def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
     log_in(page, site.url)
     data = excel_csv(
         [
-            ["slug", "title", "status", "sectors", "provinces"],
+            ["slug", "title", "status", "sectors", "provinces", "is_published"],
             [
                 "medical-industry-clusters",
                 "Ankara Medikal Sanayi Kümelenmesi",
                 "active",
                 "Medikal ve sağlık",
                 "Ankara",
+                "evet",
             ],
             [
                 "sanliurfa-tekstil-kumesi",
@@ -128,6 +145,7 @@ def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
                 "planned",
                 "Hazır giyim",
                 "Şanlıurfa | Elazığ",
+                "evet",
             ],
         ]
     )
