@@ -4,8 +4,8 @@ keep the derived columns and the search text (search.py) right."""
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
-from django.utils import translation
+from django.db.models import F, Q
+from django.utils import timezone, translation
 
 from .. import search, text
 
@@ -13,6 +13,14 @@ from .. import search, text
 # Initiatives without a number come last on every database (SQLite and
 # PostgreSQL put NULLs at opposite ends); the admin orders the same way.
 LIST_ORDER = (F("number").asc(nulls_last=True), "title_sort_key", "id")
+
+
+def a_year_before(day):
+    """The same day a year earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 class FoldedSearchQuerySet(models.QuerySet):
@@ -96,6 +104,15 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 
     def in_list_order(self):
         return self.order_by(*LIST_ORDER)
+
+    def verification_due(self, today=None):
+        """Initiatives whose facts nobody has checked in the last 12 months:
+        never verified, or last verified more than a year before ``today``."""
+        year_ago = a_year_before(today or timezone.localdate())
+        return self.filter(Q(last_verified=None) | Q(last_verified__lt=year_ago))
+
+    def never_verified(self):
+        return self.filter(last_verified=None)
 
     def refresh_search_text(self):
         """Recompute the search text of these initiatives; how many changed."""
