@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .link_health.admin import InitiativeBrokenLinksFilter, LinkStateMixin
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
@@ -154,9 +155,10 @@ class PartnershipInline(admin.TabularInline):
     extra = 1
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(LinkStateMixin, admin.TabularInline):
     model = Link
-    fields = ("url", "title", "kind", "position")
+    fields = ("url", "title", "kind", "position", "link_state")
+    readonly_fields = ("link_state",)
     extra = 1
 
 
@@ -177,6 +179,7 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
     list_filter = (
         "is_published",
         VerificationFilter,
+        InitiativeBrokenLinksFilter,
         MissingTranslationFilter,
         "status",
         "sectors",

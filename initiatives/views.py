@@ -16,7 +16,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import canonical, facets, hits, text
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
-from .models import Initiative, Institution, Partnership, Province, Sector
+from .link_health.records import marked_broken as link_marked_broken
+from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .transfer import export_filename, export_stream
 from .translation import translated
 
@@ -120,7 +121,14 @@ class InitiativeDetailView(DetailView):
     def get_queryset(self):
         user = getattr(self.request, "user", None)
         return Initiative.objects.visible_to(user).prefetch_related(
-            "sectors", "provinces", _partnerships_with_institutions(), "links"
+            "sectors",
+            "provinces",
+            _partnerships_with_institutions(),
+            # Each link with its "may not work" mark, in the same query.
+            Prefetch(
+                "links",
+                queryset=Link.objects.annotate(marked_broken=link_marked_broken()),
+            ),
         )
 
     def render_to_response(self, context, **response_kwargs):
@@ -213,8 +221,12 @@ class InstitutionListView(FilteredListMixin, ListView):
 
 
 class InstitutionDetailView(DetailView):
-    model = Institution
     context_object_name = "institution"
+
+    def get_queryset(self):
+        return Institution.objects.annotate(
+            website_marked_broken=link_marked_broken("website")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,6 +2,8 @@
 
 - A new initiative is a draft: ``is_published`` defaults to False (the
   default lives in Django, not in the database).
+- ``LinkCheck``: the link checker's last answer per address (not content:
+  no trigger), which editors may view.
 - The content-version triggers (0008, as 0012 made them again) are dropped
   first and made again last: on SQLite, altering a column rebuilds its table,
   which drops the table's triggers.
@@ -9,15 +11,33 @@
 
 from importlib import import_module
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 two_languages = import_module("initiatives.migrations.0012_content_in_two_languages")
+
+
+def let_editors_view_link_checks(apps, schema_editor):
+    # As in 0003: permissions are made after all migrations unless asked now.
+    app_config = apps.get_app_config("initiatives")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="initiatives", codename="view_linkcheck"
+        )
+    )
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('initiatives', '0012_content_in_two_languages'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
@@ -29,6 +49,25 @@ class Migration(migrations.Migration):
             name='is_published',
             field=models.BooleanField(db_index=True, default=False, verbose_name='published'),
         ),
+        migrations.CreateModel(
+            name='LinkCheck',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.CharField(max_length=500, unique=True, verbose_name='web address')),
+                ('checked_at', models.DateTimeField(verbose_name='last checked')),
+                ('status', models.PositiveSmallIntegerField(null=True, verbose_name='HTTP status')),
+                ('error', models.CharField(blank=True, max_length=200, verbose_name='network error')),
+                ('final_url', models.CharField(blank=True, max_length=2000, verbose_name='final address')),
+                ('broken_since', models.DateTimeField(db_index=True, null=True, verbose_name='broken since')),
+                ('marked_broken', models.BooleanField(db_index=True, default=False, verbose_name='marked on public pages')),
+            ],
+            options={
+                'verbose_name': 'link check',
+                'verbose_name_plural': 'link checks',
+                'ordering': ['url'],
+            },
+        ),
+        migrations.RunPython(let_editors_view_link_checks, migrations.RunPython.noop),
         migrations.RunPython(
             two_languages.create_triggers, two_languages.drop_triggers
         ),
