@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .institution_admin import InstitutionPagesMixin
 from .link_health.admin import InitiativeBrokenLinksFilter, LinkStateMixin
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
@@ -139,13 +140,17 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(
-    FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin
+    InstitutionPagesMixin,
+    FoldedSearchMixin,
+    BothLanguagesAdmin,
+    RegistryImportExportAdmin,
 ):
     resource_classes = [InstitutionResource]
     list_display = ("name_tr", "name_en", "acronym", "kind", "country", "slug")
     list_filter = (MissingTranslationFilter, "kind", "country")
-    search_fields = ("name", "acronym", "slug")
+    search_fields = ("name", "acronym", "slug", "other_names")
     prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge",)
 
 
 class PartnershipInline(admin.TabularInline):

@@ -4,6 +4,8 @@
   default lives in Django, not in the database).
 - ``LinkCheck``: the link checker's last answer per address (not content:
   no trigger), which editors may view.
+- ``Institution.other_names``: names it is also known by (those of the
+  duplicates merged into it), found by search and imports.
 - The content-version triggers (0008, as 0012 made them again) are dropped
   first and made again last: on SQLite, altering a column rebuilds its table,
   which drops the table's triggers.
@@ -68,6 +70,11 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(let_editors_view_link_checks, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='institution',
+            name='other_names',
+            field=models.TextField(blank=True, default='', help_text='Other names it is known by, one per line; merging keeps the names of the duplicates here. Search and imports find the institution by them.', verbose_name='other names'),
+        ),
         migrations.RunPython(
             two_languages.create_triggers, two_languages.drop_triggers
         ),
