@@ -243,3 +243,23 @@ def test_link_checks_are_read_only_in_the_admin(server, editor_client):
     assert (
         editor_client.get(reverse("admin:initiatives_linkcheck_add")).status_code == 403
     )
+
+
+def test_the_initiative_form_shows_link_states_in_one_query(
+    server, editor_client, django_assert_num_queries
+):
+    initiative = InitiativeFactory()
+    LinkFactory(initiative=initiative, url=server.url("/ok"))
+    records.check_links()
+    url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+    editor_client.get(url)  # fills the content-type cache
+    # session, user, initiative, sectors, provinces, permissions (2),
+    # partnerships, links with their checks
+    with django_assert_num_queries(9):
+        editor_client.get(url)
+    for n in range(4):
+        LinkFactory(initiative=initiative, url=server.url(f"/missing?{n}"))
+    records.check_links()
+    with django_assert_num_queries(9):
+        response = editor_client.get(url)
+    assertContains(response, "tarihinden beri bozuk (HTTP 404)", count=4)
