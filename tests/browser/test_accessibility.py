@@ -7,13 +7,17 @@ import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative, Link, LinkCheck
-from tests.browser.conftest import DESKTOP, PHONE, no_sideways_scroll, visit
-from tests.factories import UserFactory
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    log_in_as_editor,
+    no_sideways_scroll,
+    visit,
+)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {
@@ -245,13 +249,7 @@ def test_a_draft_preview_with_a_broken_link_mark_has_no_serious_violations(
         broken_since=timezone.now() - datetime.timedelta(days=20),
         marked_broken=True,
     )
-    editor = UserFactory(username="a11y-editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    visit(page, site.url + "/admin/login/")
-    page.locator("#id_username").fill("a11y-editor")
-    page.locator("#id_password").fill("correct horse battery staple")
-    page.locator("#login-form [type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
+    log_in_as_editor(page, site.url)
     for prefix in LANGUAGES.values():
         visit(page, f"{site.url}{prefix}/initiatives/{draft.slug}/")
         expect(page.locator(".draft-banner")).to_be_visible()

@@ -5,14 +5,10 @@ point 4)."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative
-from tests.browser.conftest import USER_AGENT, visit
-from tests.factories import UserFactory
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.conftest import USER_AGENT, log_in_as_editor, visit
 
 
 @pytest.fixture(autouse=True)
@@ -23,16 +19,6 @@ def _page_cache_on(settings):
 
 
 TITLE = "Ege Mobilya Kümelenmesi"
-
-
-def log_in(page, base_url):
-    user = UserFactory(username="editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    visit(page, base_url + "/admin/login/?next=/admin/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
-    expect(page.locator("#user-tools")).to_contain_text("editor")
 
 
 def choose(page, select_id, search, option):
@@ -46,7 +32,7 @@ def choose(page, select_id, search, option):
 def test_an_editor_adds_an_initiative_sees_it_and_unpublishes_it(
     site, page, browser, problems
 ):
-    log_in(page, site.url)
+    log_in_as_editor(page, site.url)
     page.goto(site.url + "/admin/initiatives/initiative/add/")
     page.locator("#id_title_tr").press_sequentially(TITLE)
     # The slug fills itself from the Turkish title (the admin's prepopulate
@@ -127,7 +113,7 @@ def excel_csv(rows):
 def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
     site, page, browser, problems
 ):
-    log_in(page, site.url)
+    log_in_as_editor(page, site.url)
     data = excel_csv(
         [
             ["slug", "title", "status", "sectors", "provinces", "is_published"],
