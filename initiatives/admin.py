@@ -9,7 +9,11 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from .institution_admin import InstitutionPagesMixin
-from .link_health.admin import InitiativeBrokenLinksFilter, LinkStateMixin
+from .link_health.admin import (
+    InitiativeBrokenLinksFilter,
+    LinkStateMixin,
+    WebsiteStateMixin,
+)
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
@@ -141,6 +145,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 @admin.register(Institution)
 class InstitutionAdmin(
     InstitutionPagesMixin,
+    WebsiteStateMixin,
     FoldedSearchMixin,
     BothLanguagesAdmin,
     RegistryImportExportAdmin,

@@ -136,3 +136,18 @@ def test_the_delete_page_names_the_initiatives_not_each_partnership(
     assertContains(response, "Girişim: <a", count=3)
     assertContains(response, "İki rollü</a> (finansör)")
     assertContains(response, "başka bir kurumla birleştirin")
+
+
+def test_an_english_only_institution_takes_the_duplicates_turkish_name(client):
+    keep = InstitutionFactory(name_tr=None, name_en="Ankara Chamber of Industry")
+    duplicate = InstitutionFactory(name="Ankara Sanayi Odası", acronym="ASO")
+    merge_institutions(keep=keep, duplicates=[duplicate])
+    keep.refresh_from_db()
+    assert (keep.name_tr, keep.name_en, keep.acronym) == (
+        "Ankara Sanayi Odası",
+        "Ankara Chamber of Industry",
+        "ASO",
+    )
+    assert keep.name == "Ankara Sanayi Odası"  # the Turkish, as for every record
+    assert keep.other_name_list() == []  # nothing it is not already called
+    assertContains(client.get(keep.get_absolute_url()), "Ankara Sanayi Odası")

@@ -263,3 +263,11 @@ def test_the_initiative_form_shows_link_states_in_one_query(
     with django_assert_num_queries(9):
         response = editor_client.get(url)
     assertContains(response, "tarihinden beri bozuk (HTTP 404)", count=4)
+
+
+def test_an_institution_form_shows_its_website_state(server, editor_client):
+    institution = InstitutionFactory(website=server.url("/error"))
+    url = reverse("admin:initiatives_institution_change", args=[institution.pk])
+    assertContains(editor_client.get(url), "henüz denetlenmedi")
+    records.check_links()
+    assertContains(editor_client.get(url), "tarihinden beri bozuk (HTTP 500)")

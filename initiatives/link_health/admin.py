@@ -61,6 +61,22 @@ class LinkStateMixin:
         return with_check(super().get_queryset(request))
 
 
+class WebsiteStateMixin:
+    """An institution's form shows its website's last check."""
+
+    @admin.display(description=_("website check"))
+    def website_state(self, obj):
+        if obj is None or not obj.website:
+            return "-"
+        check = LinkCheck.objects.filter(url=obj.website).first()
+        if check is None:
+            return describe(None, "", None, None)
+        return describe(check.status, check.error, check.checked_at, check.broken_since)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "website_state")
+
+
 class BrokenLinkFilter(admin.SimpleListFilter):
     """Link checks by state."""
 
