@@ -271,3 +271,11 @@ def test_an_institution_form_shows_its_website_state(server, editor_client):
     assertContains(editor_client.get(url), "henüz denetlenmedi")
     records.check_links()
     assertContains(editor_client.get(url), "tarihinden beri bozuk (HTTP 500)")
+
+
+def test_an_address_with_turkish_letters_is_asked_percent_encoded(server):
+    url = server.url("/öğrenci-işleri?şehir=İzmir")
+    records.check_links(urls=[url])
+    assert check(url).status == 404  # answered, not a crash
+    (_method, path, _ua, _t) = server.requests[0]
+    assert path == "/%C3%B6%C4%9Frenci-i%C5%9Fleri?%C5%9Fehir=%C4%B0zmir"

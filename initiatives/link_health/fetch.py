@@ -9,11 +9,14 @@ import socket
 import ssl
 import threading
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 REDIRECTS = {301, 302, 303, 307, 308}
 # Servers that do not do HEAD say so with these: ask again with GET.
 HEAD_REFUSED = {405, 501}
+# Characters left as they are when a path or query is percent-encoded
+# (RFC 3986 reserved and unreserved ones, and "%" of what is encoded already).
+URL_SAFE = "/%:@!$&'()*+,;=?~-._"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,13 +75,20 @@ def check(url, limits, *, before_request=lambda host: None):
         raise _Failure("too many redirects")
     except _Failure as failure:
         return Result(url=url, final_url=current, error=str(failure))
+    except Exception as error:  # noqa: BLE001 - one odd address never stops a run
+        return Result(url=url, final_url=current, error=_describe(error))
 
 
 def _request(url, method, limits, started, before_request):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _Failure("not an http(s) address")
-    before_request(parts.hostname)
+    try:
+        # Turkish letters in a host name (IDNA) or a path (percent-encoded).
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise _Failure("not an http(s) address") from error
+    before_request(host)
     remaining = limits.deadline - (time.monotonic() - started)
     if remaining <= 0:
         raise _Failure("timeout")
@@ -89,7 +99,7 @@ def _request(url, method, limits, started, before_request):
     )
     try:
         connection = connection_class(
-            parts.hostname,
+            host,
             parts.port,
             timeout=min(limits.connect_timeout, remaining),
         )
@@ -104,9 +114,9 @@ def _request(url, method, limits, started, before_request):
     try:
         connection.connect()
         connection.sock.settimeout(limits.read_timeout)
-        path = parts.path or "/"
+        path = quote(parts.path or "/", safe=URL_SAFE)
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + quote(parts.query, safe=URL_SAFE)
         connection.request(
             method,
             path,
