@@ -69,6 +69,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route_loop_b(self):
         self.reply(302, [("Location", "/loop-a")])
 
+    def route_chain(self):
+        # /chain?3 sends on to /chain?4, and so on, without end.
+        hop = int(urlsplit(self.path).query or 0)
+        self.reply(302, [("Location", f"/chain?{hop + 1}")])
+
     def route_slow(self):
         # Answers only when the test ends: a host that never answers.
         self.server.release.wait(30)

@@ -88,6 +88,13 @@ def test_every_kind_of_answer_is_kept(server):
     assert asked.count(("GET", "/no-head")) == 1
 
 
+def test_more_than_five_redirects_are_an_error(server):
+    records.check_links(urls=[server.url("/chain")])
+    assert check(server.url("/chain")).error == "too many redirects"
+    assert check(server.url("/chain")).final_url == server.url("/chain?6")
+    assert len(server.requests) == 6
+
+
 def test_the_checker_names_itself(server):
     records.check_links(urls=[server.url("/ok")])
     (_method, _path, user_agent, _t) = server.requests[0]
