@@ -136,6 +136,7 @@ def generate(n, seed=2013, english=True):
                     start_year=year,
                     end_year=year + rng.randint(0, 5),
                     status=rng.choice(Initiative.Status.values),
+                    is_published=True,
                     hit_count=rng.randint(0, 5000),
                 )
                 # The one rule of search.py, as every writer of the registry.

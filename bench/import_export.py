@@ -123,6 +123,7 @@ def generate(n):
                 start_year=2000 + i % 20,
                 end_year=2021 + i % 4,
                 status="active",
+                is_published=True,
                 budget_amount=1000 + i,
                 budget_currency="EUR",
                 member_firms=i % 200,

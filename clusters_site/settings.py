@@ -379,6 +379,20 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "initiatives.transfer.admin.DatabaseStorage"
 IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(24 * 3600)))
 
+# The link checker (manage.py check_links, initiatives/link_health/): a few
+# workers, a pause between two requests to one host, timeouts per connection,
+# per read and per address, and a limit for the whole run, so that hosts that
+# never answer, or answer a byte at a time, cannot hold a daily run up.
+LINK_CHECK_WORKERS = int(os.environ.get("LINK_CHECK_WORKERS", "8"))
+LINK_CHECK_HOST_PAUSE = float(os.environ.get("LINK_CHECK_HOST_PAUSE", "1"))
+LINK_CHECK_CONNECT_TIMEOUT = float(os.environ.get("LINK_CHECK_CONNECT_TIMEOUT", "5"))
+LINK_CHECK_READ_TIMEOUT = float(os.environ.get("LINK_CHECK_READ_TIMEOUT", "10"))
+LINK_CHECK_URL_SECONDS = float(os.environ.get("LINK_CHECK_URL_SECONDS", "20"))
+LINK_CHECK_RUN_SECONDS = float(os.environ.get("LINK_CHECK_RUN_SECONDS", "900"))
+LINK_CHECK_MAX_REDIRECTS = 5
+# A body is never read past this (a 50 MB answer costs 8 KB).
+LINK_CHECK_BODY_BYTES = 8192
+
 # Security headers that cost nothing in development either.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

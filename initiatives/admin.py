@@ -3,10 +3,17 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .institution_admin import InstitutionPagesMixin
+from .link_health.admin import (
+    InitiativeBrokenLinksFilter,
+    LinkStateMixin,
+    WebsiteStateMixin,
+)
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
@@ -27,6 +34,26 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in {code for code, _name in settings.LANGUAGES}:
             return queryset.filter(missing_translation(queryset.model, self.value()))
+        return queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    """Records whose facts are due for checking (InitiativeQuerySet)."""
+
+    title = _("verification")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("not verified in the last 12 months")),
+            ("never", _("never verified")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.verification_due()
+        if self.value() == "never":
+            return queryset.never_verified()
         return queryset
 
 
@@ -117,13 +144,18 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(
-    FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin
+    InstitutionPagesMixin,
+    WebsiteStateMixin,
+    FoldedSearchMixin,
+    BothLanguagesAdmin,
+    RegistryImportExportAdmin,
 ):
     resource_classes = [InstitutionResource]
     list_display = ("name_tr", "name_en", "acronym", "kind", "country", "slug")
     list_filter = (MissingTranslationFilter, "kind", "country")
-    search_fields = ("name", "acronym", "slug")
+    search_fields = ("name", "acronym", "slug", "other_names")
     prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge",)
 
 
 class PartnershipInline(admin.TabularInline):
@@ -133,9 +165,10 @@ class PartnershipInline(admin.TabularInline):
     extra = 1
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(LinkStateMixin, admin.TabularInline):
     model = Link
-    fields = ("url", "title", "kind", "position")
+    fields = ("url", "title", "kind", "position", "link_state")
+    readonly_fields = ("link_state",)
     extra = 1
 
 
@@ -149,11 +182,14 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
         "sector_list",
         "province_list",
         "hit_count",
+        "last_verified",
         "is_published",
     )
     list_display_links = ("number", "title")
     list_filter = (
         "is_published",
+        VerificationFilter,
+        InitiativeBrokenLinksFilter,
         MissingTranslationFilter,
         "status",
         "sectors",
@@ -165,7 +201,7 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("hit_count", "created_at", "updated_at")
     inlines = (PartnershipInline, LinkInline)
-    actions = ("publish", "unpublish")
+    actions = ("publish", "unpublish", "mark_verified")
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("number", "title", "slug", "summary", "description")}),
@@ -234,6 +270,26 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
             ngettext(
                 "%(count)d initiative was unpublished.",
                 "%(count)d initiatives were unpublished.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as verified today"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        today = timezone.localdate()
+        objects = list(queryset)
+        # Checking the facts changes none of them: updated_at stays.
+        count = queryset.update(last_verified=today)
+        message = _("Verified on %(date)s.") % {"date": date_format(today)}
+        for obj in objects:
+            self.log_change(request, obj, str(message))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d initiative was marked as verified today.",
+                "%(count)d initiatives were marked as verified today.",
                 count,
             )
             % {"count": count},

@@ -13,7 +13,8 @@ view leaves a marker in the body, and ``cached_page``'s ``fill`` puts the
 part in on every answer, fresh or cached.
 
 Only anonymous GETs are cached (a visitor with a session cookie, such as a
-logged-in editor, may see edit links), and only complete 200 answers.
+logged-in editor, may see edit links), and only complete 200 answers that
+are not marked private or no-store (an editor's preview of a draft).
 """
 
 import functools
@@ -74,6 +75,20 @@ def _is_complete(response):
     return response.status_code == 200 and not response.streaming
 
 
+def _may_store(response):
+    """A complete answer meant for everyone: never one that sets a cookie or
+    says it is private or not to be stored (an editor's draft preview)."""
+    directives = {
+        part.strip().split("=")[0].lower()
+        for part in response.get("Cache-Control", "").split(",")
+    }
+    return (
+        _is_complete(response)
+        and not response.cookies
+        and not directives & {"private", "no-store"}
+    )
+
+
 def cached_page(view=None, *, fill=None):
     """Serve ``view``'s anonymous answers from the cache, by content version.
 
@@ -103,7 +118,7 @@ def cached_page(view=None, *, fill=None):
             if hasattr(response, "render"):
                 response = response.render()
             fill_args = getattr(response, "fill_args", None)
-            if key is not None and _is_complete(response) and not response.cookies:
+            if key is not None and _may_store(response):
                 cache.set(
                     key,
                     (response.content, response["Content-Type"], fill_args),

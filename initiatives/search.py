@@ -46,7 +46,7 @@ INITIATIVE_TEXT_FIELDS = (
 # The columns of related tables that initiatives' search text is made of.
 SECTOR_TEXT_FIELDS = ("name_tr", "name_en", "keywords")
 PROVINCE_TEXT_FIELDS = ("name",)
-INSTITUTION_TEXT_FIELDS = ("name_tr", "name_en", "acronym")
+INSTITUTION_TEXT_FIELDS = ("name_tr", "name_en", "acronym", "other_names")
 
 # A write of a translated field's own name (``update(title=...)``) is written
 # by django-modeltranslation to the active language's column: it changes the
@@ -131,9 +131,11 @@ def distinct_words(folded):
     return " " + " ".join(dict.fromkeys(folded.split())) + " "
 
 
-def institution_search_text(*, name_tr="", name_en="", acronym=""):
-    """The folded search text of an institution: its names and acronym."""
-    return text.search_fold(" ".join(p for p in (name_tr, name_en, acronym) if p))
+def institution_search_text(*, name_tr="", name_en="", acronym="", other_names=""):
+    """The folded search text of an institution: its names, acronym and other
+    names (those of duplicates merged into it)."""
+    parts = (name_tr, name_en, acronym, other_names)
+    return text.search_fold(" ".join(p for p in parts if p))
 
 
 def sector_search_text(*, name_tr="", name_en="", keywords="", slug=""):

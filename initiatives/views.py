@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -25,7 +26,8 @@ from . import (
     text,
 )
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
-from .models import Initiative, Institution, Partnership
+from .link_health.records import marked_broken as link_marked_broken
+from .models import Initiative, Institution, Link, Partnership
 from .translation import translated
 
 HOME_LIST_LENGTH = 5
@@ -149,8 +151,16 @@ class InitiativeDetailView(DetailView):
     context_object_name = "initiative"
 
     def get_queryset(self):
-        return Initiative.objects.published().prefetch_related(
-            "sectors", "provinces", _partnerships_with_institutions(), "links"
+        user = getattr(self.request, "user", None)
+        return Initiative.objects.visible_to(user).prefetch_related(
+            "sectors",
+            "provinces",
+            _partnerships_with_institutions(),
+            # Each link with its "may not work" mark, in the same query.
+            Prefetch(
+                "links",
+                queryset=Link.objects.annotate(marked_broken=link_marked_broken()),
+            ),
         )
 
     def render_to_response(self, context, **response_kwargs):
@@ -159,6 +169,12 @@ class InitiativeDetailView(DetailView):
         # (put_read_count); the count just loaded holds for this render only.
         response.fill_args = {"initiative_id": self.object.pk}
         response.fill_args_now = {"hit_count": self.object.hit_count}
+        if not self.object.is_published:
+            # An editor's preview of a draft: kept by no cache (page_cache.py
+            # never stores a no-store answer, nor may a proxy), read by nobody
+            # else, and it counts no read.
+            add_never_cache_headers(response)
+            response.fill_args_now["draft"] = True
         return response
 
     def get_context_data(self, **kwargs):
@@ -191,13 +207,13 @@ class InitiativeDetailView(DetailView):
         )
 
 
-def put_read_count(request, content, *, initiative_id, hit_count=None):
+def put_read_count(request, content, *, initiative_id, hit_count=None, draft=False):
     """The initiative page with its read count and its reads over time,
-    counting this read if it counts (page_cache.cached_page's ``fill``)."""
-    count = render_to_string(
-        "includes/read_count.html",
-        {"hit_count": hits.read_count(request, initiative_id, hit_count=hit_count)},
-    )
+    counting this read if it counts (page_cache.cached_page's ``fill``); a
+    draft's preview counts none."""
+    if not draft:
+        hit_count = hits.read_count(request, initiative_id, hit_count=hit_count)
+    count = render_to_string("includes/read_count.html", {"hit_count": hit_count})
     content = content.replace(READ_COUNT_MARKER, count.encode(), 1)
     # After the read is counted, so that the chart includes it.
     chart = reads_chart.rendered(initiative_id)
@@ -233,8 +249,12 @@ class InstitutionListView(FilteredListMixin, ListView):
 
 
 class InstitutionDetailView(DetailView):
-    model = Institution
     context_object_name = "institution"
+
+    def get_queryset(self):
+        return Institution.objects.annotate(
+            website_marked_broken=link_marked_broken("website")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

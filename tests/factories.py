@@ -68,6 +68,8 @@ class InitiativeFactory(DefaultLanguageFactory):
     summary = "Kısa özet."
     start_year = 2010
     status = Initiative.Status.ACTIVE
+    # The model makes drafts; most tests read what the public sees.
+    is_published = True
 
     @factory.post_generation
     def sectors(self, create, extracted, **kwargs):

@@ -27,6 +27,7 @@ from initiatives.models import (
     Initiative,
     Institution,
     Link,
+    LinkCheck,
     LoginThrottle,
     Partnership,
     PendingImport,
@@ -62,6 +63,9 @@ INFRASTRUCTURE_MODELS = {
     DailyHit,
     DailySalt,
     HitDedupe,
+    # A check is not content; the public mark it may lead to bumps the
+    # version itself (tests/test_link_health.py).
+    LinkCheck,
     LoginThrottle,
     PendingImport,
     ReadCount,

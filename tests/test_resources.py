@@ -483,7 +483,8 @@ def test_new_rows_get_defaults_for_blank_status_published_and_date(registry):
     import_file(data=write_csv([row]))
     initiative = Initiative.objects.get(slug="yeni-kume-1")
     assert initiative.status == Initiative.Status.UNKNOWN
-    assert initiative.is_published is True
+    # Like a new initiative in the admin, a draft until it is published.
+    assert initiative.is_published is False
 
 
 def test_turkish_excel_numbers_and_dates_are_read(registry):

@@ -562,6 +562,7 @@ def add_initiatives(total):
             # "clusters": the searched word of the filtered list below.
             summary="Çok sayıda girişimle sorgu sayısı denemesi (clusters).",
             start_year=2000 + n % 20,
+            is_published=True,
             hit_count=n,
             title_sort_key=text.sort_key(title),
         )

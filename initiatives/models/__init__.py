@@ -6,7 +6,7 @@
 - ``querysets``: their QuerySets, which hold the shared rules (published,
   list order, folded search) and keep derived data right on multi-row writes.
 - ``infrastructure``: hit counting, pending imports, login throttling, the
-  content version of the page cache.
+  content version of the page cache, link checks.
 
 Everything is importable from ``initiatives.models``, as migrations expect.
 """
@@ -26,6 +26,7 @@ from .infrastructure import (
     DailyHit,
     DailySalt,
     HitDedupe,
+    LinkCheck,
     LoginThrottle,
     PendingImport,
     ReadCount,
@@ -76,6 +77,7 @@ __all__ = [
     "Institution",
     "InstitutionQuerySet",
     "Link",
+    "LinkCheck",
     "LoginThrottle",
     "NameSlugModel",
     "NameSlugQuerySet",

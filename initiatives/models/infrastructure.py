@@ -1,11 +1,13 @@
 """Tables the site runs on, not registry content: hit counting, pending
-imports, login throttling and the content version of the page cache."""
+imports, login throttling, the content version of the page cache and the
+link checker's results."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .registry import Initiative
 
@@ -148,3 +150,33 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class LinkCheck(models.Model):
+    """The last answer of one address (an initiative's link or an
+    institution's website) to the link checker (link_health/).
+
+    Keyed by the address, so a link's check survives editors' saves and is
+    shared by every record that uses the address. Not content: a check does
+    not change the content version. Only ``marked_broken``, the mark that
+    public pages show, does, and the checker bumps the version itself when a
+    mark changes (link_health/records.py).
+    """
+
+    url = models.CharField(_("web address"), max_length=500, unique=True)
+    checked_at = models.DateTimeField(_("last checked"))
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True)
+    error = models.CharField(_("network error"), max_length=200, blank=True)
+    final_url = models.CharField(_("final address"), max_length=2000, blank=True)
+    broken_since = models.DateTimeField(_("broken since"), null=True, db_index=True)
+    marked_broken = models.BooleanField(
+        _("marked on public pages"), default=False, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        ordering = ["url"]
+
+    def __str__(self):
+        return self.url

@@ -3,8 +3,8 @@ the public sees, the list's order, folded search) and multi-row writes that
 keep the derived columns and the search text (search.py) right."""
 
 from django.db import models, transaction
-from django.db.models import F
-from django.utils import translation
+from django.db.models import F, Q
+from django.utils import timezone, translation
 
 from .. import search, text
 
@@ -32,6 +32,14 @@ def fill_title_sort_keys(obj, *, only_empty=False):
             continue
         with translation.override(language):
             setattr(obj, field, text.sort_key(obj.title or ""))
+
+
+def a_year_before(day):
+    """The same day a year earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 class FoldedSearchQuerySet(models.QuerySet):
@@ -111,6 +119,14 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         # the first and scans every row for the second.
         return self.filter(is_published__in=[False])
 
+    def visible_to(self, user):
+        """What ``user`` may read at the public address: the published
+        initiatives, and drafts too for those who may change initiatives
+        (they preview them there before publishing)."""
+        if user is not None and user.has_perm("initiatives.change_initiative"):
+            return self.all()
+        return self.published()
+
     def in_list_order(self):
         return self.order_by(*LIST_ORDER)
 
@@ -150,6 +166,15 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             f"LIMIT {int(limit)}"
         )
         return list(self.model.objects.raw(sql, [*candidate_params, *params]))
+
+    def verification_due(self, today=None):
+        """Initiatives whose facts nobody has checked in the last 12 months:
+        never verified, or last verified more than a year before ``today``."""
+        year_ago = a_year_before(today or timezone.localdate())
+        return self.filter(Q(last_verified=None) | Q(last_verified__lt=year_ago))
+
+    def never_verified(self):
+        return self.filter(last_verified=None)
 
     def refresh_search_text(self):
         """Recompute the search text of these initiatives; how many changed."""

@@ -243,6 +243,16 @@ class Institution(TranslatedNameModel):
         help_text=_("Blank for international organizations."),
     )
     website = HttpURLField(_("website"), max_length=500, blank=True)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        default="",
+        help_text=_(
+            "Other names it is known by, one per line; merging keeps the "
+            "names of the duplicates here. Search and imports find the "
+            "institution by them."
+        ),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = InstitutionQuerySet.as_manager()
@@ -272,7 +282,11 @@ class Institution(TranslatedNameModel):
             name_tr=self.name_tr or "",
             name_en=self.name_en or "",
             acronym=self.acronym,
+            other_names=self.other_names,
         )
+
+    def other_name_list(self):
+        return [line.strip() for line in self.other_names.splitlines() if line.strip()]
 
 
 class Initiative(models.Model):
@@ -384,7 +398,9 @@ class Initiative(models.Model):
         help_text=_("Where the facts come from."),
     )
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
-    is_published = models.BooleanField(_("published"), default=True, db_index=True)
+    # A new initiative is a draft: editors read it at its address (a
+    # "draft" banner) before they publish it.
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
     date_added = models.DateField(
         _("date added"), default=datetime.date.today, db_index=True
     )

@@ -1,6 +1,7 @@
 from django import template
 
 from ..admin import missing_translation_counts
+from ..link_health.admin import broken_link_counts
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def missing_translations():
     """How many initiatives, institutions and sectors lack a language."""
     return missing_translation_counts()
+
+
+@register.simple_tag
+def broken_links():
+    """How many addresses the link checker found broken (link_health)."""
+    return broken_link_counts()

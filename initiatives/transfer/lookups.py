@@ -1,8 +1,8 @@
 """Sectors, provinces and institutions by name, for the cells that name them.
 
 Matching ignores case and Turkish diacritics ("izmir", "İZMİR", "Izmir" are
-İzmir), takes a slug too, and an institution's acronym (KOSGEB) unless that is
-someone else's name or slug. An unknown or ambiguous name is a row error: the
+İzmir), takes a slug too, and an institution's acronym (KOSGEB) or other names (those
+of duplicates merged into it) unless that is someone else's name or slug. An unknown or ambiguous name is a row error: the
 import never creates a sector, province or institution on the way.
 """
 
@@ -66,8 +66,8 @@ class Lookups:
         institutions, institution_names, institution_acronyms = {}, {}, {}
         institution_names_tr, institution_names_en = {}, {}
         by_acronym = {}
-        for pk, name, name_en, acronym, slug in Institution.objects.values_list(
-            "pk", "name_tr", "name_en", "acronym", "slug"
+        for pk, name, name_en, acronym, slug, others in Institution.objects.values_list(
+            "pk", "name_tr", "name_en", "acronym", "slug", "other_names"
         ):
             institution_names[pk] = name or name_en
             institution_names_tr[pk] = name or ""
@@ -76,8 +76,10 @@ class Lookups:
             for key in (text.fold(name), text.fold(name_en), slug):
                 if key:
                     institutions.setdefault(key, set()).add(pk)
-            if acronym:
-                by_acronym.setdefault(text.fold(acronym), set()).add(pk)
+            # Other names (a merged duplicate's) count as an acronym does.
+            for other in [acronym, *others.splitlines()]:
+                if other.strip():
+                    by_acronym.setdefault(text.fold(other.strip()), set()).add(pk)
         for key, pks in by_acronym.items():
             # A name or slug wins over someone else's acronym.
             institutions.setdefault(key, pks)

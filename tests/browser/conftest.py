@@ -271,3 +271,20 @@ def pytest_runtest_makereport(item, call):
     found = item.funcargs.get("problems")
     if found:
         report.sections.append(("browser console", "\n".join(found)))
+
+
+def log_in_as_editor(page, base_url, username="editor"):
+    """Make a member of "Editors" and log in as them through the login form."""
+    from django.contrib.auth.models import Group
+    from playwright.sync_api import expect
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    visit(page, base_url + "/admin/login/?next=/admin/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("correct horse battery staple")
+    page.locator("#login-form [type=submit]").click()
+    expect(page.locator("#user-tools")).to_contain_text(username)
+    return user

@@ -8,11 +8,9 @@ live server and writes into the git-ignored ``screenshots/`` folder.
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, visit
-from tests.factories import UserFactory
+from tests.browser.conftest import DESKTOP, PHONE, log_in_as_editor, visit
 
 OUT = Path(__file__).resolve().parent.parent.parent / "screenshots"
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -48,13 +46,7 @@ def test_public_pages(site, page, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_admin_import_preview(site, page, size):
     page.set_viewport_size(SIZES[size])
-    user = UserFactory(username="editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    visit(page, site.url + "/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill("correct horse battery staple")
-    page.locator("#login-form [type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_attached()
+    log_in_as_editor(page, site.url)
     visit(page, site.url + "/admin/initiatives/initiative/import/")
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "girisimler.csv", "mimeType": "text/csv", "buffer": EXCEL_CSV}]

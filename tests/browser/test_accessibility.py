@@ -1,12 +1,23 @@
-"""Every public page, the 404 and the admin login against WCAG 2.1 AA with
-axe-core, in both languages, on a desktop and a phone; and by keyboard only
+"""Every public page, the 404, the admin login and an editor's draft preview
+against WCAG 2.1 AA with axe-core, in both languages, on a desktop and a
+phone; and by keyboard only
 (issue 5, point 5)."""
+
+import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, no_sideways_scroll, visit
+from initiatives.models import Initiative, Link, LinkCheck
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    log_in_as_editor,
+    no_sideways_scroll,
+    visit,
+)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {
@@ -253,3 +264,29 @@ def test_tab_reaches_the_map_provinces_with_a_visible_focus_and_enter_filters(
     with page.expect_navigation(url=site.url + expected):
         page.keyboard.press("Enter")
     expect(page.locator(".active-filters")).to_contain_text(name.split(":")[0])
+
+
+def test_a_draft_preview_with_a_broken_link_mark_has_no_serious_violations(
+    site, page, problems
+):
+    """What only editors see (the draft banner) and what a dead link adds (its
+    mark) meet the same bar, in both languages."""
+    draft = Initiative.objects.create(title="Taslak Küme", summary="Henüz taslak.")
+    link = Link.objects.create(
+        initiative=draft, url="https://example.org/gone", title="Eski site"
+    )
+    LinkCheck.objects.create(
+        url=link.url,
+        checked_at=timezone.now(),
+        status=404,
+        broken_since=timezone.now() - datetime.timedelta(days=20),
+        marked_broken=True,
+    )
+    log_in_as_editor(page, site.url)
+    for prefix in LANGUAGES.values():
+        visit(page, f"{site.url}{prefix}/initiatives/{draft.slug}/")
+        expect(page.locator(".draft-banner")).to_be_visible()
+        expect(page.locator(".link-warning")).to_be_visible()
+        report = audit(page)
+        assert not report, f"[{prefix or 'tr'}] {report}"
+    assert problems == []

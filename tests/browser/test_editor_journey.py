@@ -1,18 +1,14 @@
-"""An editor adds an initiative in the admin, sees it on the site, unpublishes
-it, and changes the registry by importing a Turkish Excel CSV (issue 5,
+"""An editor adds an initiative in the admin, previews the draft, publishes
+it, sees it on the site, unpublishes it, and changes the registry by importing a Turkish Excel CSV (issue 5,
 point 4)."""
 
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative
-from tests.browser.conftest import USER_AGENT, visit
-from tests.factories import UserFactory
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.conftest import USER_AGENT, log_in_as_editor, visit
 
 
 @pytest.fixture(autouse=True)
@@ -23,16 +19,6 @@ def _page_cache_on(settings):
 
 
 TITLE = "Ege Mobilya Kümelenmesi"
-
-
-def log_in(page, base_url):
-    user = UserFactory(username="editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    visit(page, base_url + "/admin/login/?next=/admin/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
-    expect(page.locator("#user-tools")).to_contain_text("editor")
 
 
 def choose(page, select_id, search, option):
@@ -46,7 +32,7 @@ def choose(page, select_id, search, option):
 def test_an_editor_adds_an_initiative_sees_it_and_unpublishes_it(
     site, page, browser, problems
 ):
-    log_in(page, site.url)
+    log_in_as_editor(page, site.url)
     page.goto(site.url + "/admin/initiatives/initiative/add/")
     page.locator("#id_title_tr").press_sequentially(TITLE)
     # The slug fills itself from the Turkish title (the admin's prepopulate
@@ -75,9 +61,25 @@ def test_an_editor_adds_an_initiative_sees_it_and_unpublishes_it(
         "OSTİM",
     ]
 
-    # "View on site" shows it to the public.
+    # A new initiative is a draft: "View on site" shows it to the editor
+    # with a banner, and the public gets "page not found".
     page.locator("a.viewsitelink").click()
     expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".draft-banner")).to_contain_text("Taslak — yayımlanmadı")
+    draft_visitor = browser.new_context(user_agent=USER_AGENT)
+    try:
+        visit(draft_visitor.new_page(), page.url, status=404)
+    finally:
+        draft_visitor.close()
+
+    # The banner's link leads to the admin, where the editor publishes it.
+    page.locator(".draft-banner a").click()
+    page.locator("#id_is_published").check()
+    page.locator("[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.locator("a.viewsitelink").click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".draft-banner")).to_have_count(0)
     expect(page.locator(".partners")).to_contain_text("KOSGEB")
     expect(page.locator(".partners")).to_contain_text("OSTİM")
     expect(page.locator(".links a")).to_have_attribute(
@@ -111,16 +113,17 @@ def excel_csv(rows):
 def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
     site, page, browser, problems
 ):
-    log_in(page, site.url)
+    log_in_as_editor(page, site.url)
     data = excel_csv(
         [
-            ["slug", "title", "status", "sectors", "provinces"],
+            ["slug", "title", "status", "sectors", "provinces", "is_published"],
             [
                 "medical-industry-clusters",
                 "Ankara Medikal Sanayi Kümelenmesi",
                 "active",
                 "Medikal ve sağlık",
                 "Ankara",
+                "evet",
             ],
             [
                 "sanliurfa-tekstil-kumesi",
@@ -128,6 +131,7 @@ def test_an_editor_imports_a_turkish_excel_file_after_reading_the_preview(
                 "planned",
                 "Hazır giyim",
                 "Şanlıurfa | Elazığ",
+                "evet",
             ],
         ]
     )

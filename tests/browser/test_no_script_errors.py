@@ -2,12 +2,11 @@
 visitor or an editor sees; hostile titles show as text (issue 5, point 6)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative, Institution, Province, Sector
-from tests.browser.conftest import visit
-from tests.factories import InitiativeFactory, UserFactory
+from tests.browser.conftest import log_in_as_editor, visit
+from tests.factories import InitiativeFactory
 
 PUBLIC_PAGES = [
     ("/", 200),
@@ -71,13 +70,7 @@ def test_no_script_errors_on_any_public_page_in_either_language(site, page, prob
 
 
 def test_no_script_errors_in_the_editors_admin(site, page, problems):
-    user = UserFactory(username="editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    visit(page, site.url + "/admin/login/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill("correct horse battery staple")
-    page.locator("#login-form [type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
+    log_in_as_editor(page, site.url)
     initiative = Initiative.objects.get(slug="medical-industry-clusters")
     for path in [
         "/admin/",
