@@ -31,6 +31,7 @@ from initiatives.models import (
     Partnership,
     PendingImport,
     Province,
+    RevisionOrigin,
     Sector,
 )
 from tests.factories import (
@@ -63,6 +64,7 @@ INFRASTRUCTURE_MODELS = {
     HitDedupe,
     LoginThrottle,
     PendingImport,
+    RevisionOrigin,
 }
 
 
