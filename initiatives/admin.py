@@ -7,10 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Initiative, Institution, Link, Partnership, Province, Sector
+from .admin_versions import VersionedFormAdmin, VersionHistoryAdmin
+from .models import (
+    Initiative,
+    Institution,
+    Link,
+    Partnership,
+    Province,
+    RevisionOrigin,
+    Sector,
+)
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
 from .translation import missing_translation
+from .versions import save_revision
 
 TRANSLATED_MODELS = (Initiative, Institution, Sector)
 
@@ -80,7 +90,12 @@ class FoldedSearchMixin:
 
 
 @admin.register(Sector)
-class SectorAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
+class SectorAdmin(
+    VersionedFormAdmin,
+    FoldedSearchMixin,
+    BothLanguagesAdmin,
+    RegistryImportExportAdmin,
+):
     resource_classes = [SectorResource]
     list_display = ("name_tr", "name_en", "slug", "initiative_count")
     list_filter = (MissingTranslationFilter,)
@@ -117,7 +132,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(
-    FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin
+    VersionedFormAdmin, FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin
 ):
     resource_classes = [InstitutionResource]
     list_display = ("name_tr", "name_en", "acronym", "kind", "country", "slug")
@@ -140,7 +155,12 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
+class InitiativeAdmin(
+    VersionHistoryAdmin,
+    FoldedSearchMixin,
+    BothLanguagesAdmin,
+    RegistryImportExportAdmin,
+):
     resource_classes = [InitiativeResource]
     list_display = (
         "number",
@@ -206,6 +226,15 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
         objects = list(changed)
         count = changed.update(is_published=published, updated_at=timezone.now())
         message = _("Published.") if published else _("Unpublished.")
+        # Version history (issue 13): one revision for the action.
+        for obj in objects:
+            obj.is_published = published
+        save_revision(
+            objects,
+            how=RevisionOrigin.How.ACTION,
+            user=request.user,
+            detail="publish" if published else "unpublish",
+        )
         for obj in objects:
             self.log_change(request, obj, str(message))
         return count

@@ -53,7 +53,9 @@ def import_file(
         result = ImportResult()
         result.fail_file(str(error))
         return result
-    return resource.import_table(table=table, dry_run=dry_run, user=user)
+    return resource.import_table(
+        table=table, dry_run=dry_run, user=user, file_name=file_name
+    )
 
 
 def export_stream(*, queryset, file_format):

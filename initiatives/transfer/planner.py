@@ -33,6 +33,7 @@ from .. import text
 from ..models import Link, Partnership
 from ..search import deferred_refresh
 from .cells import error_messages, escape_cell, unescape_cell
+from .history import record_import
 from .readers import CellError, FormulaCell, cell_text
 from .report import NEW, SKIP, UPDATE, ImportResult, RowChange, RowError
 from .sql import BATCH, CHUNK
@@ -128,7 +129,7 @@ class RegistryResource:
 
     # -- import -------------------------------------------------------------
 
-    def import_table(self, *, table, dry_run, user=None):
+    def import_table(self, *, table, dry_run, user=None, file_name=""):
         result = ImportResult()
         problem = self.check_headers(table.headers)
         if problem:
@@ -143,6 +144,8 @@ class RegistryResource:
                 if result.has_errors():
                     return result
                 self.write(plan=plan)
+                # Version history (issue 13): one revision for the file.
+                record_import(resource=self, plan=plan, user=user, file_name=file_name)
                 if user is not None and getattr(user, "pk", None):
                     self.log_changes(plan=plan, user=user)
         except IntegrityError:
