@@ -20,7 +20,7 @@ from .models import (
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
 from .translation import missing_translation
-from .versions import save_revision
+from .versions import keep_baseline, save_revision
 
 TRANSLATED_MODELS = (Initiative, Institution, Sector)
 
@@ -224,6 +224,7 @@ class InitiativeAdmin(
     def _set_published(self, request, queryset, published):
         changed = queryset.exclude(is_published=published)
         objects = list(changed)
+        keep_baseline(objects)  # version history: the state before, if the first
         count = changed.update(is_published=published, updated_at=timezone.now())
         message = _("Published.") if published else _("Unpublished.")
         # Version history (issue 13): one revision for the action.

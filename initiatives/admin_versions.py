@@ -13,6 +13,7 @@ conflict, never lost.
 
 import reversion
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,7 +23,13 @@ from django.utils.translation import gettext as _
 
 from . import version_restore
 from .version_history import Names, current_fields, differences, history, how_of
-from .versions import fields_of, form_revision, latest_version_id, versions_of
+from .versions import (
+    fields_of,
+    form_revision,
+    keep_baseline,
+    latest_version_id,
+    versions_of,
+)
 
 
 class VersionedFormAdmin:
@@ -30,6 +37,9 @@ class VersionedFormAdmin:
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         with form_revision(request.user):
+            obj = self.get_object(request, unquote(object_id)) if object_id else None
+            if obj is not None:
+                keep_baseline([obj])  # the state before this save, if the first
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):

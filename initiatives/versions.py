@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from reversion.models import Revision, Version
 
@@ -242,6 +242,22 @@ def save_revision(objects, *, how, user=None, detail="", relations=None):
     return revision
 
 
+def keep_baseline(objects, *, relations=None):
+    """Before the first change of records that have no version yet, keep
+    their current state (a BASELINE revision), so that change can be undone.
+    ``objects`` hold the state before the change; returns the revision."""
+    objects = list(objects)
+    if not objects:
+        return None
+    model = type(objects[0])
+    versioned = latest_version_ids(model, [o.pk for o in objects])
+    return save_revision(
+        [o for o in objects if o.pk not in versioned],
+        how=RevisionOrigin.How.BASELINE,
+        relations=relations,
+    )
+
+
 # -- reading -----------------------------------------------------------------
 
 
@@ -254,9 +270,9 @@ def versions_of(obj):
     )
 
 
-def latest_version_ids(model, pks):
-    """{pk: id of its latest version}, a query per 900 records; records
-    without any version are left out."""
+def latest_version_ids(model, pks, *, first=False):
+    """{pk: id of its latest (or ``first``) version}, a query per 900 records;
+    records without any version are left out."""
     content_type = ContentType.objects.get_for_model(model)
     keys = [str(pk) for pk in pks]
     latest = {}
@@ -266,7 +282,7 @@ def latest_version_ids(model, pks):
                 content_type=content_type, object_id__in=keys[start : start + CHUNK]
             )
             .values("object_id")
-            .annotate(latest=Max("pk"))
+            .annotate(latest=Min("pk") if first else Max("pk"))
             .values_list("object_id", "latest")
         )
         latest.update((int(object_id), pk) for object_id, pk in rows)

@@ -120,9 +120,14 @@ def test_sector_and_institution_forms_keep_versions(editor_client):
         url = reverse(f"admin:initiatives_{model}_change", args=[obj.pk])
         response = editor_client.post(url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors
-        assert versions_of(obj).count() == 1
-    assert fields_of(versions_of(sector).get())["name_tr"] == "Mobilya ve ahşap"
-    assert fields_of(versions_of(institution).get())["name_en"] == "Kayseri OIZ"
+        # The state before its first change, then the change.
+        assert [v.revision.origin.how for v in versions_of(obj)] == [
+            "form",
+            "baseline",
+        ]
+    assert fields_of(versions_of(sector).first())["name_tr"] == "Mobilya ve ahşap"
+    assert fields_of(versions_of(sector).last())["name_tr"] == "Mobilya"
+    assert fields_of(versions_of(institution).first())["name_en"] == "Kayseri OIZ"
 
 
 def test_publish_action_keeps_one_revision_for_the_selected_initiatives(
@@ -133,7 +138,9 @@ def test_publish_action_keeps_one_revision_for_the_selected_initiatives(
     editor_client.post(
         url, {"action": "publish", "_selected_action": [d.pk for d in drafts]}
     )
-    revision = Revision.objects.get()
+    baseline, revision = Revision.objects.order_by("pk")
+    assert baseline.origin.how == "baseline"
+    assert not any(fields_of(v)["is_published"] for v in baseline.version_set.all())
     assert (revision.user, revision.origin.how) == (editor, "action")
     assert revision.version_set.count() == 3
     assert all(fields_of(v)["is_published"] for v in revision.version_set.all())
@@ -148,7 +155,9 @@ def test_an_import_is_one_revision_listing_every_row_it_changed(editor):
     data = write_csv([{c: r[c] for c in columns} for r in rows])
     result = import_file(data=data, file_name="/tmp/duzeltme.csv", user=editor)
     assert result.counts == {"new": 1, "changed": 1, "unchanged": 1, "errors": 0}
-    revision = Revision.objects.get()
+    baseline, revision = Revision.objects.order_by("pk")
+    [before] = baseline.version_set.all()
+    assert fields_of(before)["title_tr"] == "Eski başlık"
     assert (revision.user, revision.origin.how, revision.origin.detail) == (
         editor,
         "import",

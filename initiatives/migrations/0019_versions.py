@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='RevisionOrigin',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('how', models.CharField(choices=[('form', 'admin form'), ('action', 'admin action'), ('import', 'import'), ('restore', 'restore')], max_length=10, verbose_name='how')),
+                ('how', models.CharField(choices=[('form', 'admin form'), ('action', 'admin action'), ('import', 'import'), ('restore', 'restore'), ('baseline', 'before the first change')], max_length=10, verbose_name='how')),
                 ('detail', models.CharField(blank=True, max_length=255, verbose_name='detail')),
                 ('revision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='origin', to='reversion.revision')),
             ],

@@ -14,6 +14,10 @@ class RevisionOrigin(models.Model):
         ACTION = "action", _("admin action")
         IMPORT = "import", _("import")
         RESTORE = "restore", _("restore")
+        # The record as it was before its first change was kept: without it
+        # the first change of a record made before the history began (the
+        # seed, an older database) could not be undone.
+        BASELINE = "baseline", _("before the first change")
 
     revision = models.OneToOneField(
         Revision, on_delete=models.CASCADE, related_name="origin"

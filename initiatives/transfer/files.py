@@ -6,6 +6,7 @@ go through these; ``RESOURCES`` names what a file holds for the commands.
 
 import itertools
 
+from .conflicts import SKIP
 from .initiatives import InitiativeResource
 from .names import InstitutionResource, SectorResource
 from .readers import ImportFileError, read_table
@@ -43,7 +44,13 @@ def export_file(*, resource_class=InitiativeResource, queryset=None, file_format
 
 
 def import_file(
-    *, data, file_name="", resource_class=InitiativeResource, dry_run=False, user=None
+    *,
+    data,
+    file_name="",
+    resource_class=InitiativeResource,
+    dry_run=False,
+    user=None,
+    on_conflict=SKIP,
 ):
     """Read ``data`` (bytes of CSV, XLSX or JSON) and import it, all or nothing."""
     resource = resource_class()
@@ -54,7 +61,11 @@ def import_file(
         result.fail_file(str(error))
         return result
     return resource.import_table(
-        table=table, dry_run=dry_run, user=user, file_name=file_name
+        table=table,
+        dry_run=dry_run,
+        user=user,
+        file_name=file_name,
+        on_conflict=on_conflict,
     )
 
 

@@ -9,15 +9,15 @@ so the history adds a few queries per 500 rows and none per row.
 import os
 
 from ..models import Initiative, RevisionOrigin
-from ..versions import relations_document, save_revision
+from ..versions import keep_baseline, relations_document, save_revision
 
 
 def _names(mapping_tr, mapping_en):
     return {pk: mapping_tr.get(pk) or mapping_en.get(pk) or "" for pk in mapping_tr}
 
 
-def import_relations(plan):
-    """{initiative id: relations document} from the plan's canonical values."""
+def import_relations(plan, items):
+    """{initiative id: relations document} of (instance, canonical) pairs."""
     context = plan["context"]
     sector_names = _names(context.sector_names_tr, context.sector_names_en)
     names = _names(context.institution_names_tr, context.institution_names_en)
@@ -30,16 +30,28 @@ def import_relations(plan):
             sector_names=sector_names,
             names=names,
         )
-        for instance, canonical, _change in plan["new"] + plan["changed"]
+        for instance, canonical in items
     }
 
 
 def record_import(*, resource, plan, user, file_name):
-    """The revision of a confirmed import (None when it changed nothing)."""
-    instances = [item[0] for item in plan["new"] + plan["changed"]]
-    relations = import_relations(plan) if resource.model is Initiative else None
+    """The revision of a confirmed import (None when it changed nothing),
+    after the baseline of the records it changed for the first time."""
+    written = [(i, c) for i, c, _change in plan["new"] + plan["changed"]]
+    before = [plan["existing"][i.slug] for i, _c, _ch in plan["changed"]]
+    if resource.model is Initiative:
+        first = [(i, c) for i, c in before if c["version"] is None]
+        save_revision(
+            [i for i, _c in first],
+            how=RevisionOrigin.How.BASELINE,
+            relations=import_relations(plan, first),
+        )
+        relations = import_relations(plan, written)
+    else:
+        keep_baseline([i for i, _c in before])
+        relations = None
     return save_revision(
-        instances,
+        [i for i, _c in written],
         how=RevisionOrigin.How.IMPORT,
         user=user,
         detail=os.path.basename(file_name or ""),

@@ -17,6 +17,7 @@ So 10,000 rows take a few dozen queries, and a file is imported whole or not at
 all.
 """
 
+import functools
 import json
 from collections import Counter, defaultdict
 
@@ -32,6 +33,7 @@ from import_export.fields import Field
 from .. import text
 from ..models import Link, Partnership
 from ..search import deferred_refresh
+from . import conflicts
 from .cells import error_messages, escape_cell, unescape_cell
 from .history import record_import
 from .readers import CellError, FormulaCell, cell_text
@@ -129,19 +131,26 @@ class RegistryResource:
 
     # -- import -------------------------------------------------------------
 
-    def import_table(self, *, table, dry_run, user=None, file_name=""):
+    def import_table(
+        self, *, table, dry_run, user=None, file_name="", on_conflict=conflicts.SKIP
+    ):
         result = ImportResult()
         problem = self.check_headers(table.headers)
         if problem:
             result.fail_file(problem)
             return result
+        settle = functools.partial(
+            conflicts.settle, resource=self, table=table, on_conflict=on_conflict
+        )  # rows changed in the registry since the export (conflicts.py)
         if dry_run:
-            self.plan(table=table, result=result)
+            plan = self.plan(table=table, result=result)
+            if not result.has_errors():
+                settle(plan=plan, result=result)
             return result
         try:
             with transaction.atomic(), deferred_refresh():
                 plan = self.plan(table=table, result=result)
-                if result.has_errors():
+                if result.has_errors() or not settle(plan=plan, result=result):
                     return result
                 self.write(plan=plan)
                 # Version history (issue 13): one revision for the file.
@@ -276,7 +285,8 @@ class RegistryResource:
         existing = self.load_existing(
             slugs=[slug for _n, slug, _v, errors in parsed if slug], context=context
         )
-        plan = {"new": [], "changed": [], "context": context}
+        # "existing": the records before the import (their history's baseline).
+        plan = {"new": [], "changed": [], "context": context, "existing": existing}
         self.check_unique(parsed=parsed, existing=existing)
         for number, slug, values, errors in parsed:
             current = existing.get(slug)
