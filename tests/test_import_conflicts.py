@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import Initiative
@@ -16,6 +17,13 @@ from tests.test_import_admin import CONFIRM_URL, IMPORT_URL, upload
 from tests.test_resources import parse_csv, write_csv
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are checked in English; the site's default language is Turkish.
+    with translation.override("en"):
+        yield
 
 KONYA = "clusters-activities-for-konya-chamber-of-industry"
 BARTIN = "bartin-clusters-based-regional-development-project"
