@@ -25,6 +25,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 KONYA = "clusters-activities-for-konya-chamber-of-industry"
 BARTIN = "bartin-clusters-based-regional-development-project"
 

@@ -20,7 +20,7 @@ from initiatives.models import (
     RevisionOrigin,
     Sector,
 )
-from initiatives.transfer import export_file, import_file
+from initiatives.transfer import SectorResource, export_file, import_file
 from initiatives.versions import document, fields_of, latest_version_id, versions_of
 from tests.factories import InitiativeFactory, InstitutionFactory, SectorFactory
 from tests.test_admin import initiative_form, turkish, with_link, with_partners
@@ -335,3 +335,21 @@ def test_a_version_of_another_initiative_cannot_be_restored_here(
     version = versions_of(kayseri["initiative"]).get()
     response = editor_client.post(restore_url(other, version), {"seen": ""})
     assert response.status_code == 404
+
+
+def test_sector_and_institution_imports_keep_versions(editor):
+    sector = SectorFactory(name="Mobilya", slug="mobilya")
+    data = write_csv(
+        [
+            {"slug": "mobilya", "name": "Mobilya ve ahşap", "name_en": ""},
+            {"slug": "makine", "name": "Makine", "name_en": "Machinery"},
+        ]
+    )
+    result = import_file(data=data, resource_class=SectorResource, user=editor)
+    assert result.counts["new"] == 1 and result.counts["changed"] == 1
+    assert [fields_of(v)["name_tr"] for v in versions_of(sector)] == [
+        "Mobilya ve ahşap",
+        "Mobilya",  # the baseline: before its first change
+    ]
+    makine = Sector.objects.get(slug="makine")
+    assert fields_of(versions_of(makine).get())["name_en"] == "Machinery"
