@@ -24,6 +24,7 @@ Two writers produce the same document (``document()``):
   (``transfer/sql.py``): three statements per 500 rows, none per row.
 """
 
+import functools
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -44,7 +45,6 @@ from .models import (
     Partnership,
     RevisionOrigin,
     Sector,
-    in_default_language,
 )
 
 FORMAT = "registry_json"
@@ -57,11 +57,17 @@ UNVERSIONED = frozenset(
 CHUNK = 900  # ids per query
 
 
+@functools.cache
 def concrete_fields(model):
+    """The versioned columns: not derived, and of a translated text each
+    language's column only (its original column repeats one of them)."""
+    from .translation import translated_fields
+
+    originals = set(translated_fields(model))
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in UNVERSIONED
+        if not f.primary_key and f.name not in UNVERSIONED | originals
     ]
 
 
@@ -161,10 +167,9 @@ def document(obj, relations=None):
     """The version of ``obj`` as a dict (its fields in the default language's
     columns, and an initiative's relations: given, or loaded)."""
     model = type(obj)
-    with in_default_language():
-        fields = {
-            f.name: _value(f, f.value_from_object(obj)) for f in concrete_fields(model)
-        }
+    fields = {
+        f.name: _value(f, f.value_from_object(obj)) for f in concrete_fields(model)
+    }
     if model is Initiative:
         if relations is None:
             relations = load_relations([obj.pk])[obj.pk]
@@ -172,10 +177,11 @@ def document(obj, relations=None):
     return {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
 
 
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
+
+
 def serialize(obj, relations=None):
-    return json.dumps(
-        [document(obj, relations)], cls=DjangoJSONEncoder, ensure_ascii=False
-    )
+    return _ENCODER.encode([document(obj, relations)])
 
 
 def fields_of(version):
@@ -228,17 +234,21 @@ def save_revision(objects, *, how, user=None, detail="", relations=None):
     types = ContentType.objects.get_for_models(*{type(o) for o in objects})
     from .transfer.sql import insert_rows  # (transfer/ imports this module)
 
-    # The import's multi-row INSERT: 500 versions a statement on both databases.
-    insert_rows(
-        Version,
-        ["revision", "content_type", "object_id", "db", "format",
-         "serialized_data", "object_repr"],
-        [
-            (revision.pk, types[type(obj)].pk, str(obj.pk), "default", FORMAT,
-             serialize(obj, relations.get(obj.pk) if relations else None), str(obj))
-            for obj in objects
-        ],
-    )  # fmt: skip
+    # The import's multi-row INSERT, 500 versions a statement on both
+    # databases, each batch serialized just before it is written.
+    columns = ["revision", "content_type", "object_id", "db", "format",
+               "serialized_data", "object_repr"]  # fmt: skip
+    for start in range(0, len(objects), 500):
+        insert_rows(
+            Version,
+            columns,
+            [
+                (revision.pk, types[type(obj)].pk, str(obj.pk), "default", FORMAT,
+                 serialize(obj, relations.get(obj.pk) if relations else None),
+                 str(obj))
+                for obj in objects[start : start + 500]
+            ],
+        )  # fmt: skip
     return revision
 
 
