@@ -12,7 +12,9 @@ links each; a fresh process then times:
 * export of the N rows to CSV (and to XLSX),
 * import of a file of N new rows: dry run, then real,
 * import of the export with every title changed: dry run, then real,
-* import of the same new-rows file again (dry run: nothing to change).
+* import of the same new-rows file again (dry run: nothing to change),
+* a fresh export of the 2N rows with every title changed again, imported (with
+  the version history, records changed before keep no baseline version).
 
 The import files are what Turkish Excel saves (Windows-1254, semicolons, CRLF).
 
@@ -251,6 +253,17 @@ def run(n, workdir):
     phase(
         "import same file again: dry run", new_file, True, lambda c: c["unchanged"] == n
     )
+    # A second change of records changed before: with the version history,
+    # the steady state (no baseline to keep any more).
+    del new_file, changed_file
+    again = edit(export_file(file_format="csv"), new_titles)
+    gc.collect()
+    result, _ = timed(
+        "import 2N changed titles again: real",
+        2 * n,
+        lambda: import_file(data=again, dry_run=False),
+    )
+    assert not result.has_errors() and result.counts["changed"] == 2 * n
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory (RSS) {peak:,.0f} MB", flush=True)
 
