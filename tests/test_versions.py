@@ -353,3 +353,15 @@ def test_sector_and_institution_imports_keep_versions(editor):
     ]
     makine = Sector.objects.get(slug="makine")
     assert fields_of(versions_of(makine).get())["name_en"] == "Machinery"
+
+
+def test_restore_confirmation_page_reads_a_fixed_number_of_queries(
+    kayseri, editor_client, django_assert_num_queries
+):
+    initiative = kayseri["initiative"]
+    change_in_admin(editor_client, initiative, start_year="2009")
+    first = versions_of(initiative).last()
+    with django_assert_num_queries(16):
+        response = editor_client.get(restore_url(initiative, first))
+    assertContains(response, "<del>2009</del> → <ins>2015</ins>", html=False)
+    assertContains(response, 'name="seen"')
