@@ -289,7 +289,11 @@ def latest_version_ids(model, pks, *, first=False):
     for start in range(0, len(keys), CHUNK):
         rows = (
             Version.objects.filter(
-                content_type=content_type, object_id__in=keys[start : start + CHUNK]
+                # db first: reversion's unique index (db, content_type,
+                # object_id, revision) then finds the rows.
+                db="default",
+                content_type=content_type,
+                object_id__in=keys[start : start + CHUNK],
             )
             .values("object_id")
             .annotate(latest=Min("pk") if first else Max("pk"))
