@@ -16,12 +16,14 @@ import it was part of.
 
 Two writers produce the same document (``document()``):
 
-- single saves (admin form, restore) use reversion as designed,
-  ``create_revision()`` with the registered format ``registry_json``;
-- bulk writes (imports, admin actions) call ``save_revision()``, which builds
+- the admin form uses reversion as designed, ``create_revision()`` with the
+  registered format ``registry_json``;
+- bulk writes (imports, admin actions) and restores call ``save_revision()``,
+  which builds
   the versions from values the writer already holds (the import's parsed
   relations and lookups) and writes them with the import's multi-row INSERT
-  (``transfer/sql.py``): three statements per 500 rows, none per row.
+  (``transfer/sql.py``): the revision and its origin, then one INSERT per 500
+  versions; no query per row.
 """
 
 import functools
