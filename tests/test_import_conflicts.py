@@ -140,7 +140,7 @@ def test_a_version_edited_by_hand_is_never_trusted(seed, editor):
     import_file(data=with_change(export_file(), other.slug, title="Başka"), user=editor)
     import_file(data=with_change(export_file(), KONYA, start_year="2009"), user=editor)
     # The file claims Konya is at the other initiative's version, then garbage.
-    for claimed in (str(latest_version_id(other)), "abc", "-5"):
+    for claimed in (str(latest_version_id(other)), "abc", "-5", "9" * 30):
         data = with_change(export_file(), KONYA, start_year="2001", version=claimed)
         [conflict] = import_file(data=data, user=editor).conflicts
         assert "not trusted" in conflict.reason

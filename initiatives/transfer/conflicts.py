@@ -59,7 +59,8 @@ def file_version(cell):
         value = int(str(cell).strip())
     except ValueError:
         return _NOT_A_VERSION
-    return value if value > 0 else _NOT_A_VERSION
+    # Version ids are positive 32-bit integers (reversion's AutoField).
+    return value if 0 < value < 2**31 else _NOT_A_VERSION
 
 
 def _versions(ids, related=False):
