@@ -365,3 +365,24 @@ def test_restore_confirmation_page_reads_a_fixed_number_of_queries(
         response = editor_client.get(restore_url(initiative, first))
     assertContains(response, "<del>2009</del> → <ins>2015</ins>", html=False)
     assertContains(response, 'name="seen"')
+
+
+def test_a_version_whose_slug_is_taken_now_is_not_restored_and_says_why(
+    kayseri, editor_client
+):
+    initiative = kayseri["initiative"]
+    change_in_admin(editor_client, initiative, slug="kayseri-yeni")
+    InitiativeFactory(slug="kayseri-mobilya-kumesi")
+    first = versions_of(initiative).last()
+    response = editor_client.post(
+        restore_url(initiative, first),
+        {"seen": latest_version_id(initiative)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    refused = turkish("That version cannot be restored now: %(problems)s")
+    assert any(
+        str(m).startswith(refused.split("%")[0]) for m in response.context["messages"]
+    )
+    assert Initiative.objects.get(pk=initiative.pk).slug == "kayseri-yeni"
+    assert versions_of(initiative).count() == 2
