@@ -9,10 +9,15 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import Initiative
-from initiatives.transfer import INITIATIVE_COLUMNS, export_file, import_file
+from initiatives.transfer import (
+    INITIATIVE_COLUMNS,
+    SectorResource,
+    export_file,
+    import_file,
+)
 from initiatives.transfer.conflicts import OVERWRITE, REFUSE
 from initiatives.versions import fields_of, latest_version_id, versions_of
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, SectorFactory
 from tests.test_import_admin import CONFIRM_URL, IMPORT_URL, upload
 from tests.test_resources import parse_csv, write_csv
 
@@ -196,3 +201,23 @@ def test_admin_preview_shows_the_conflict_and_confirm_leaves_it_or_overwrites(
         )
     )
     assertContains(history, "<del>2009</del>", html=False)
+
+
+def test_sector_files_carry_versions_and_a_stale_one_is_a_conflict(db, editor):
+    sector = SectorFactory(name="Mobilya", slug="mobilya")
+    stale = export_file(resource_class=SectorResource)
+    assert parse_csv(stale)[0]["version"] == ""
+    renamed = with_change(stale, "mobilya", name="Mobilya ve ahşap")
+    import_file(data=renamed, resource_class=SectorResource, user=editor)
+    assert parse_csv(export_file(resource_class=SectorResource))[0]["version"] == str(
+        latest_version_id(sector)
+    )
+    again = with_change(stale, "mobilya", name="Mobilya sanayii")
+    result = import_file(data=again, resource_class=SectorResource, user=editor)
+    [conflict] = result.conflicts
+    # in the file, at export (the baseline), now
+    assert conflict.fields == [
+        ("name", "Mobilya sanayii", "Mobilya", "Mobilya ve ahşap")
+    ]
+    sector.refresh_from_db()
+    assert sector.name_tr == "Mobilya ve ahşap"

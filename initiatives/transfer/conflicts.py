@@ -79,12 +79,15 @@ def _export_canonical(resource, version, context):
     from .planner import translated_attribute  # (planner imports this module)
 
     fields = fields_of(version)
+    model = resource.model
     canonical = {}
     for column in resource.column_names():
         if column in RELATIONS or column == COLUMN:
             continue
-        value = fields.get(translated_attribute(Initiative, column))
+        value = fields.get(translated_attribute(model, column))
         canonical[column] = "" if value is None and column != "number" else value
+    if model is not Initiative:
+        return canonical, context
     canonical["sectors"] = tuple(fields.get("sectors", []))
     canonical["provinces"] = tuple(fields.get("provinces", []))
     canonical["partners"] = tuple((p[0], p[1]) for p in fields.get("_partners", []))
@@ -129,7 +132,7 @@ def find_conflicts(*, resource, table, plan, result):
     # A file exported before a record had any version was exported at its
     # baseline: the state kept before its first change.
     baselines = latest_version_ids(
-        Initiative,
+        resource.model,
         [i.pk for _c, i, g, cur in candidates if g is None and cur],
         first=True,
     )
@@ -144,7 +147,7 @@ def find_conflicts(*, resource, table, plan, result):
                             reason="")  # fmt: skip
         if current is None:
             conflict.reason = _(
-                "No initiative has this slug now, but the file was exported from "
+                "No record has this slug now, but the file was exported from "
                 "one: it was renamed or deleted since."
             )
         else:
@@ -158,7 +161,7 @@ def find_conflicts(*, resource, table, plan, result):
                 exported = None
                 conflict.reason = _(
                     "The file's version column does not name a version of this "
-                    "initiative (edited by hand?); it is not trusted."
+                    "record (edited by hand?); it is not trusted."
                 )
             else:
                 conflict.reason = _(

@@ -9,7 +9,7 @@ so the history adds a few queries per 500 rows and none per row.
 import os
 
 from ..models import Initiative, RevisionOrigin
-from ..versions import keep_baseline, relations_document, save_revision
+from ..versions import relations_document, save_revision
 
 
 def _names(mapping_tr, mapping_en):
@@ -39,17 +39,15 @@ def record_import(*, resource, plan, user, file_name):
     after the baseline of the records it changed for the first time."""
     written = [(i, c) for i, c, _change in plan["new"] + plan["changed"]]
     before = [plan["existing"][i.slug] for i, _c, _ch in plan["changed"]]
-    if resource.model is Initiative:
-        first = [(i, c) for i, c in before if c["version"] is None]
-        save_revision(
-            [i for i, _c in first],
-            how=RevisionOrigin.How.BASELINE,
-            relations=import_relations(plan, first),
-        )
-        relations = import_relations(plan, written)
-    else:
-        keep_baseline([i for i, _c in before])
-        relations = None
+    # The records this import changes for the first time: their state before.
+    first = [(i, c) for i, c in before if c["version"] is None]
+    initiatives = resource.model is Initiative
+    save_revision(
+        [i for i, _c in first],
+        how=RevisionOrigin.How.BASELINE,
+        relations=import_relations(plan, first) if initiatives else None,
+    )
+    relations = import_relations(plan, written) if initiatives else None
     return save_revision(
         [i for i, _c in written],
         how=RevisionOrigin.How.IMPORT,

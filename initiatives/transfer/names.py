@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Initiative, Institution, Sector, in_default_language
 from ..search import refresh_search_text
+from ..versions import latest_version_ids
 from .cells import choice_parser, parse_text
 from .planner import RegistryResource, translated_attribute, write_fields
 from .sql import BATCH
@@ -16,6 +17,9 @@ from .sql import BATCH
 
 class _NameSlugResource(RegistryResource):
     title_column = "name"
+    # The record's latest version at export (transfer/conflicts.py): never
+    # written to the record; keep it the last column.
+    export_only = ("version",)
 
     def title_of(self, canonical):
         return canonical["name"]
@@ -23,7 +27,7 @@ class _NameSlugResource(RegistryResource):
     def render(self, column, value, context, native=False):
         if value is None:
             return None if native else ""
-        return value
+        return value if native else str(value)
 
     def parse(self, column, value, context):
         return parse_text(value)
@@ -39,12 +43,18 @@ class _NameSlugResource(RegistryResource):
         qs = qs.filter(pk__in=pks) if pks is not None else qs.filter(slug__in=slugs)
         out = {}
         model = self.model
-        for obj in qs:
+        objects = list(qs)
+        versions = latest_version_ids(model, [obj.pk for obj in objects])
+        for obj in objects:
             out[obj.slug] = (
                 obj,
                 {
-                    c: getattr(obj, translated_attribute(model, c)) or ""
-                    for c in self.column_names()
+                    **{
+                        c: getattr(obj, translated_attribute(model, c)) or ""
+                        for c in self.column_names()
+                        if c != "version"
+                    },
+                    "version": versions.get(obj.pk),
                 },
             )
         return out
@@ -80,7 +90,9 @@ class _NameSlugResource(RegistryResource):
             canonical = {
                 c: getattr(instance, translated_attribute(model, c)) or ""
                 for c in self.column_names()
+                if c != "version"
             }
+            canonical["version"] = None
         else:
             old, old_canonical = current
             instance = model(
@@ -114,7 +126,14 @@ class _NameSlugResource(RegistryResource):
             instance.fill_derived_fields()
         model._default_manager.bulk_create(new, batch_size=BATCH)
         fields = (
-            write_fields(model, [c for c in self.column_names() if c != "slug"])
+            write_fields(
+                model,
+                [
+                    c
+                    for c in self.column_names()
+                    if c != "slug" and c not in self.export_only
+                ],
+            )
             + ["sort_key"]
             + self.extra_derived
         )
@@ -133,7 +152,7 @@ class SectorResource(_NameSlugResource):
     extra_derived = ["search_text"]
 
     model = Sector
-    columns = ("slug", "name", "name_en")
+    columns = ("slug", "name", "name_en", "version")
     verbose_name = gettext_lazy("Sectors")
 
 
@@ -143,7 +162,7 @@ class InstitutionResource(_NameSlugResource):
     _kind = staticmethod(choice_parser(Institution.Kind))
 
     model = Institution
-    columns = ("slug", "name", "acronym", "kind", "country", "website")
+    columns = ("slug", "name", "acronym", "kind", "country", "website", "version")
     verbose_name = gettext_lazy("Institutions")
 
     def parse(self, column, value, context):
