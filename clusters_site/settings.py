@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "csp",
+    # Versions of initiatives, institutions and sectors (initiatives/versions.py).
+    "reversion",
     "initiatives",
 ]
 

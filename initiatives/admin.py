@@ -8,16 +8,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .admin_versions import VersionedFormAdmin, VersionHistoryAdmin
 from .institution_admin import InstitutionPagesMixin
 from .link_health.admin import (
     InitiativeBrokenLinksFilter,
     LinkStateMixin,
     WebsiteStateMixin,
 )
-from .models import Initiative, Institution, Link, Partnership, Province, Sector
+from .models import (
+    Initiative,
+    Institution,
+    Link,
+    Partnership,
+    Province,
+    RevisionOrigin,
+    Sector,
+)
 from .transfer import InitiativeResource, InstitutionResource, SectorResource
 from .transfer.admin import RegistryImportExportAdmin
 from .translation import missing_translation
+from .versions import keep_baseline, save_revision
 
 TRANSLATED_MODELS = (Initiative, Institution, Sector)
 
@@ -107,7 +117,12 @@ class FoldedSearchMixin:
 
 
 @admin.register(Sector)
-class SectorAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
+class SectorAdmin(
+    VersionedFormAdmin,
+    FoldedSearchMixin,
+    BothLanguagesAdmin,
+    RegistryImportExportAdmin,
+):
     resource_classes = [SectorResource]
     list_display = ("name_tr", "name_en", "slug", "initiative_count")
     list_filter = (MissingTranslationFilter,)
@@ -146,6 +161,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 class InstitutionAdmin(
     InstitutionPagesMixin,
     WebsiteStateMixin,
+    VersionedFormAdmin,
     FoldedSearchMixin,
     BothLanguagesAdmin,
     RegistryImportExportAdmin,
@@ -173,7 +189,12 @@ class LinkInline(LinkStateMixin, admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExportAdmin):
+class InitiativeAdmin(
+    VersionHistoryAdmin,
+    FoldedSearchMixin,
+    BothLanguagesAdmin,
+    RegistryImportExportAdmin,
+):
     resource_classes = [InitiativeResource]
     list_display = (
         "number",
@@ -240,8 +261,18 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
     def _set_published(self, request, queryset, published):
         changed = queryset.exclude(is_published=published)
         objects = list(changed)
+        keep_baseline(objects)  # version history: the state before, if the first
         count = changed.update(is_published=published, updated_at=timezone.now())
         message = _("Published.") if published else _("Unpublished.")
+        # Version history (issue 13): one revision for the action.
+        for obj in objects:
+            obj.is_published = published
+        save_revision(
+            objects,
+            how=RevisionOrigin.How.ACTION,
+            user=request.user,
+            detail="publish" if published else "unpublish",
+        )
         for obj in objects:
             self.log_change(request, obj, str(message))
         return count
@@ -280,9 +311,15 @@ class InitiativeAdmin(FoldedSearchMixin, BothLanguagesAdmin, RegistryImportExpor
     def mark_verified(self, request, queryset):
         today = timezone.localdate()
         objects = list(queryset)
+        keep_baseline(objects)  # version history: the state before, if the first
         # Checking the facts changes none of them: updated_at stays.
         count = queryset.update(last_verified=today)
         message = _("Verified on %(date)s.") % {"date": date_format(today)}
+        for obj in objects:
+            obj.last_verified = today
+        save_revision(
+            objects, how=RevisionOrigin.How.ACTION, user=request.user, detail="verified"
+        )
         for obj in objects:
             self.log_change(request, obj, str(message))
         self.message_user(

@@ -8,4 +8,6 @@ class InitiativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals, versions  # noqa: F401 (signals connect on import)
+
+        versions.register()  # the version history (versions.py)

@@ -33,6 +33,7 @@ from initiatives.models import (
     PendingImport,
     Province,
     ReadCount,
+    RevisionOrigin,
     Sector,
 )
 from tests.factories import (
@@ -69,6 +70,7 @@ INFRASTRUCTURE_MODELS = {
     LoginThrottle,
     PendingImport,
     ReadCount,
+    RevisionOrigin,
 }
 
 

@@ -103,7 +103,8 @@ def test_editor_uploads_previews_and_confirms(editor_client, editor, initiatives
     history = editor_client.get(
         reverse("admin:initiatives_initiative_history", args=[konya.pk])
     )
-    assertContains(history, "Changed Title (Turkish).")
+    # The history page lists the import's version, by its file name.
+    assertContains(history, "import: kümeler.csv")
 
 
 def test_new_rows_are_logged_as_additions(editor_client, editor, initiatives):

@@ -96,9 +96,10 @@ def test_the_english_columns_come_after_the_old_layout_which_is_unchanged():
         "member_firms", "solution_partners", "support_programme", "source",
         "last_verified", "is_published", "date_added", "hit_count",
     ]  # fmt: skip
-    assert list(INITIATIVE_COLUMNS[24:]) == ENGLISH_COLUMNS
-    assert InstitutionResource.columns[-1] == "name_en"
-    assert SectorResource.columns == ("slug", "name", "name_en")
+    # ... and before the record's version at export (issue 13), the last.
+    assert list(INITIATIVE_COLUMNS[24:]) == [*ENGLISH_COLUMNS, "version"]
+    assert InstitutionResource.columns[-2:] == ("name_en", "version")
+    assert SectorResource.columns == ("slug", "name", "name_en", "version")
 
 
 def test_the_seed_exports_turkish_in_the_old_columns_and_english_at_the_end(seed):
@@ -147,7 +148,7 @@ def test_the_public_exports_carry_the_english_columns(client, seed):
     for rows in (csv_rows, json_rows):
         medical = next(row for row in rows if row["slug"] == MEDICAL)
         # The open-data JSON puts each record's page URLs after its columns.
-        columns = [key for key in medical if key != "urls"]
+        columns = [key for key in medical if key not in ("urls", "version")]
         assert columns[-5:] == ENGLISH_COLUMNS
         assert medical["title_en"] == "Medical Industry Clusters"
         assert medical["title"] == "Medikal Sanayi Kümelenmesi"
@@ -160,7 +161,7 @@ def test_a_file_of_the_old_layout_imports_unchanged_and_keeps_the_english(seed):
     rows = rows_of(export_file())
     old_columns = list(INITIATIVE_COLUMNS[:24])
     for row in rows:
-        for column in ENGLISH_COLUMNS:
+        for column in [*ENGLISH_COLUMNS, "version"]:
             del row[column]
     medical = next(row for row in rows if row["slug"] == MEDICAL)
     medical["title"] = "Medikal Sanayi Kümesi"
@@ -388,7 +389,8 @@ def test_an_initiative_file_with_english_columns_takes_a_fixed_number_of_queries
 
 def test_lang_markup_pasted_into_a_translation_is_shown_as_text(client, db):
     data = (
-        'slug,title,title_en\r\nkarisik,,"<span lang=""tr"">Küme</span> Cluster"\r\n'
+        "slug,title,title_en,is_published\r\n"
+        'karisik,,"<span lang=""tr"">Küme</span> Cluster",evet\r\n'
     ).encode()
     result = import_file(data=data)
     assert not result.has_errors(), result.report_lines()

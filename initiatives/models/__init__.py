@@ -7,6 +7,7 @@
   list order, folded search) and keep derived data right on multi-row writes.
 - ``infrastructure``: hit counting, pending imports, login throttling, the
   content version of the page cache, link checks.
+- ``history``: how each revision of the version history was made.
 
 Everything is importable from ``initiatives.models``, as migrations expect.
 """
@@ -20,6 +21,7 @@ from .fields import (
     http_url_validator,
     validate_year,
 )
+from .history import RevisionOrigin
 from .infrastructure import (
     AddressReaders,
     ContentVersion,
@@ -84,6 +86,7 @@ __all__ = [
     "Partnership",
     "PartnershipQuerySet",
     "PendingImport",
+    "RevisionOrigin",
     "Province",
     "ReadCount",
     "Sector",

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -30,6 +30,7 @@ from import_export.signals import post_import
 from import_export.tmp_storages import BaseStorage
 
 from ..models import PendingImport
+from .conflicts import OVERWRITE, SKIP
 from .files import export_file, import_file
 from .readers import ImportFileError, check_size
 from .writers import export_filename
@@ -66,6 +67,21 @@ class ConfirmImportForm(forms.Form):
     original_file_name = forms.CharField(
         widget=forms.HiddenInput, max_length=255, required=False
     )
+    # Issue 13 (conflicts.py): shown only when the preview found conflicts.
+    overwrite_newer = forms.BooleanField(
+        label=gettext_lazy("Overwrite newer changes"),
+        help_text=gettext_lazy(
+            "Also write the rows listed as conflicts, replacing what was changed "
+            "in the registry since the file was exported (the replaced values "
+            "stay in each initiative's history)."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, conflicts=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not conflicts:
+            self.fields["overwrite_newer"].widget = forms.HiddenInput()
 
 
 class RegistryImportExportAdmin(ImportExportModelAdmin):
@@ -135,10 +151,11 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
                     )
                     storage.save(data)
                     context["confirm_form"] = ConfirmImportForm(
+                        conflicts=bool(result.conflicts),
                         initial={
                             "import_file_name": storage.name,
                             "original_file_name": upload.name,
-                        }
+                        },
                     )
         request.current_app = self.admin_site.name
         return TemplateResponse(
@@ -177,6 +194,7 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
             resource_class=self.resource(request),
             dry_run=False,
             user=request.user,
+            on_conflict=OVERWRITE if form.cleaned_data["overwrite_newer"] else SKIP,
         )
         storage.remove()
         if result.has_errors():
@@ -200,6 +218,25 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
             )
             % {**counts, "name": self.opts.verbose_name_plural},
         )
+        if result.conflicts:
+            count = len(result.conflicts)
+            if form.cleaned_data["overwrite_newer"]:
+                message = ngettext(
+                    "%(count)s row changed in the registry since the file was "
+                    "exported was overwritten; its history keeps the old values.",
+                    "%(count)s rows changed in the registry since the file was "
+                    "exported were overwritten; their history keeps the old values.",
+                    count,
+                )
+            else:
+                message = ngettext(
+                    "%(count)s row changed in the registry since the file was "
+                    "exported was left untouched.",
+                    "%(count)s rows changed in the registry since the file was "
+                    "exported were left untouched.",
+                    count,
+                )
+            messages.warning(request, message % {"count": count})
         return HttpResponseRedirect(
             reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",

@@ -7,6 +7,7 @@ go through these; ``RESOURCES`` names what a file holds for the commands.
 import itertools
 
 from .. import read_counts
+from .conflicts import SKIP
 from .initiatives import InitiativeResource
 from .names import InstitutionResource, SectorResource
 from .readers import ImportFileError, read_table
@@ -61,7 +62,13 @@ def export_file(
 
 
 def import_file(
-    *, data, file_name="", resource_class=InitiativeResource, dry_run=False, user=None
+    *,
+    data,
+    file_name="",
+    resource_class=InitiativeResource,
+    dry_run=False,
+    user=None,
+    on_conflict=SKIP,
 ):
     """Read ``data`` (bytes of CSV, XLSX or JSON) and import it, all or nothing."""
     resource = resource_class()
@@ -71,7 +78,13 @@ def import_file(
         result = ImportResult()
         result.fail_file(str(error))
         return result
-    result = resource.import_table(table=table, dry_run=dry_run, user=user)
+    result = resource.import_table(
+        table=table,
+        dry_run=dry_run,
+        user=user,
+        file_name=file_name,
+        on_conflict=on_conflict,
+    )
     if not dry_run:
         # The reads counted while the import held the main database's lock
         # are copied into hit_count now that it is free (read_counts.py).

@@ -25,6 +25,7 @@ from ..models import (
     in_default_language,
 )
 from ..search import INITIATIVE_TEXT_FIELDS, initiative_search_text
+from ..versions import latest_version_ids
 from .cells import (
     choice_parser,
     format_decimal,
@@ -75,6 +76,9 @@ INITIATIVE_COLUMNS = (
     "date_added",
     "hit_count",
     *ENGLISH_COLUMNS,
+    # Issue 13: the record's latest version at export time (transfer/conflicts.py);
+    # keep it the last column.
+    "version",
 )
 _TEXT = {
     "slug",
@@ -129,7 +133,7 @@ class InitiativeResource(RegistryResource):
     model = Initiative
     columns = INITIATIVE_COLUMNS
     verbose_name = gettext_lazy("Initiatives")
-    export_only = ("hit_count",)
+    export_only = ("hit_count", "version")
     memo_columns = frozenset(
         {"sectors", "provinces", "partners", "links", "status", "budget_currency",
          "is_published", "date_added", "last_verified", "start_year", "end_year"}
@@ -179,13 +183,15 @@ class InitiativeResource(RegistryResource):
             .values_list("initiative_id", "url", "title", "kind")
         ):
             links[initiative_id].append((url, title, kind))
+        versions = latest_version_ids(Initiative, ids)  # the `version` column
         out = {}
         for obj in objects:
             canonical = {
                 name: column_value(obj, name)
                 for name in INITIATIVE_COLUMNS
-                if name not in RELATIONS
+                if name not in RELATIONS and name != "version"
             }
+            canonical["version"] = versions.get(obj.pk)
             canonical["sectors"] = tuple(
                 sorted(sectors[obj.pk], key=context.sector_rank.get)
             )
@@ -299,9 +305,11 @@ class InitiativeResource(RegistryResource):
             canonical = {
                 name: column_value(instance, name)
                 for name in INITIATIVE_COLUMNS
-                if name not in RELATIONS
+                if name not in RELATIONS and name != "version"
             }
-            canonical.update(sectors=(), provinces=(), partners=(), links=())
+            canonical.update(
+                sectors=(), provinces=(), partners=(), links=(), version=None
+            )
         else:
             old, old_canonical = current
             instance = Initiative(

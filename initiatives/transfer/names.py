@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Initiative, Institution, Sector, in_default_language
 from ..search import refresh_search_text
+from ..versions import latest_version_ids
 from .cells import choice_parser, parse_text
 from .columns import (
     column_value,
@@ -22,6 +23,9 @@ from .sql import BATCH
 
 class _NameSlugResource(RegistryResource):
     title_columns = ("name", "name_en")
+    # The record's latest version at export (transfer/conflicts.py): never
+    # written to the record; keep it the last column.
+    export_only = ("version",)
 
     def title_of(self, canonical):
         return canonical["name"] or canonical["name_en"]
@@ -29,7 +33,7 @@ class _NameSlugResource(RegistryResource):
     def render(self, column, value, context, native=False, structured=False):
         if value is None:
             return None if native else ""
-        return value
+        return value if native else str(value)
 
     def parse(self, column, value, context):
         return parse_text(value)
@@ -44,10 +48,20 @@ class _NameSlugResource(RegistryResource):
         qs = self.model._default_manager.all()
         qs = qs.filter(pk__in=pks) if pks is not None else qs.filter(slug__in=slugs)
         out = {}
-        for obj in qs:
+        model = self.model
+        objects = list(qs)
+        versions = latest_version_ids(model, [obj.pk for obj in objects])
+        for obj in objects:
             out[obj.slug] = (
                 obj,
-                {c: column_value(obj, c) for c in self.column_names()},
+                {
+                    **{
+                        c: column_value(obj, c)
+                        for c in self.column_names()
+                        if c != "version"
+                    },
+                    "version": versions.get(obj.pk),
+                },
             )
         return out
 
@@ -109,7 +123,12 @@ class _NameSlugResource(RegistryResource):
         model = self.model
         if current is None:
             instance = model(slug=slug)
-            canonical = {c: column_value(instance, c) for c in self.column_names()}
+            canonical = {
+                c: column_value(instance, c)
+                for c in self.column_names()
+                if c != "version"
+            }
+            canonical["version"] = None
         else:
             old, old_canonical = current
             instance = model(
@@ -143,7 +162,14 @@ class _NameSlugResource(RegistryResource):
             instance.fill_derived_fields()
         model._default_manager.bulk_create(new, batch_size=BATCH)
         fields = (
-            write_fields(model, [c for c in self.column_names() if c != "slug"])
+            write_fields(
+                model,
+                [
+                    c
+                    for c in self.column_names()
+                    if c != "slug" and c not in self.export_only
+                ],
+            )
             + ["sort_key"]
             + self.extra_derived
         )
@@ -162,7 +188,7 @@ class SectorResource(_NameSlugResource):
     extra_derived = ["search_text"]
 
     model = Sector
-    columns = ("slug", "name", "name_en")
+    columns = ("slug", "name", "name_en", "version")
     verbose_name = gettext_lazy("Sectors")
 
 
@@ -172,7 +198,16 @@ class InstitutionResource(_NameSlugResource):
     _kind = staticmethod(choice_parser(Institution.Kind))
 
     model = Institution
-    columns = ("slug", "name", "acronym", "kind", "country", "website", "name_en")
+    columns = (
+        "slug",
+        "name",
+        "acronym",
+        "kind",
+        "country",
+        "website",
+        "name_en",
+        "version",
+    )
     verbose_name = gettext_lazy("Institutions")
 
     def parse(self, column, value, context):

@@ -17,6 +17,7 @@ So 10,000 rows take a few dozen queries, and a file is imported whole or not at
 all.
 """
 
+import functools
 import json
 from collections import Counter, defaultdict
 
@@ -31,8 +32,10 @@ from import_export.fields import Field
 from .. import text
 from ..models import in_default_language
 from ..search import deferred_refresh
+from . import conflicts
 from .cells import error_messages, escape_cell, unescape_cell
 from .columns import column_label, column_of
+from .history import record_import
 from .readers import CellError, FormulaCell, cell_text
 from .report import NEW, SKIP, UPDATE, ImportResult, RowChange, RowError
 from .sql import BATCH, CHUNK
@@ -116,21 +119,30 @@ class RegistryResource:
 
     # -- import -------------------------------------------------------------
 
-    def import_table(self, *, table, dry_run, user=None):
+    def import_table(
+        self, *, table, dry_run, user=None, file_name="", on_conflict=conflicts.SKIP
+    ):
         result = ImportResult()
         problem = self.check_headers(table.headers)
         if problem:
             result.fail_file(problem)
             return result
+        settle = functools.partial(
+            conflicts.settle, resource=self, table=table, on_conflict=on_conflict
+        )  # rows changed in the registry since the export (conflicts.py)
         if dry_run:
-            self.plan(table=table, result=result)
+            plan = self.plan(table=table, result=result)
+            if not result.has_errors():
+                settle(plan=plan, result=result)
             return result
         try:
             with transaction.atomic(), deferred_refresh():
                 plan = self.plan(table=table, result=result)
-                if result.has_errors():
+                if result.has_errors() or not settle(plan=plan, result=result):
                     return result
                 self.write(plan=plan)
+                # Version history (issue 13): one revision for the file.
+                record_import(resource=self, plan=plan, user=user, file_name=file_name)
                 if user is not None and getattr(user, "pk", None):
                     self.log_changes(plan=plan, user=user)
         except IntegrityError:
@@ -262,7 +274,8 @@ class RegistryResource:
         existing = self.load_existing(
             slugs=[slug for _n, slug, _v, errors in parsed if slug], context=context
         )
-        plan = {"new": [], "changed": [], "context": context}
+        # "existing": the records before the import (their history's baseline).
+        plan = {"new": [], "changed": [], "context": context, "existing": existing}
         self.labels = {c: self.column_label(c) for c in importable}
         self.check_unique(parsed=parsed, existing=existing)
         for number, slug, values, errors in parsed:

@@ -67,6 +67,7 @@ class ImportResult:
         self.file_error = None  # the file as a whole is wrong: no rows were read
         self.row_error_list = []  # RowError, in row order
         self.changes = []  # RowChange of every valid row
+        self.conflicts = []  # conflicts.Conflict: changed since the export
 
     def fail_file(self, message):
         self.file_error = str(message)
@@ -108,6 +109,21 @@ class ImportResult:
                 detail = " (" + ", ".join(change.changed_columns) + ")"
             lines.append(f"{_('Row')} {change.row}: {label} {change.slug}{detail}")
         lines.extend(str(error) for error in self.row_error_list)
+        for conflict in self.conflicts:
+            lines.append(
+                _("Row %(row)s: conflict %(slug)s: %(reason)s")
+                % {
+                    "row": conflict.row,
+                    "slug": conflict.slug,
+                    "reason": conflict.reason,
+                }
+            )
+            for column, in_file, at_export, now in conflict.fields:
+                lines.append(
+                    f"  {column}: "
+                    + _("file %(file)r, at export %(export)r, now %(now)r")
+                    % {"file": in_file, "export": at_export, "now": now}
+                )
         counts = self.counts
         lines.append(
             _(

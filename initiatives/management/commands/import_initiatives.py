@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from initiatives.transfer import RESOURCES, ImportFileError, import_file
+from initiatives.transfer.conflicts import OVERWRITE, REFUSE
 from initiatives.transfer.readers import check_size
 
 
@@ -11,9 +12,11 @@ class Command(BaseCommand):
     help = (
         "Import a CSV, XLSX or JSON file in the import/export columns, all or "
         "nothing: rows are matched by slug, rows not in the file stay, and any "
-        "error in any row means nothing is written. Prints one line per new or "
-        "changed row, every error (row, column, why) and the totals. Exit status "
-        "0 when the file was valid, 1 when it had errors."
+        "error in any row means nothing is written; so does a row whose record "
+        "changed since the file was exported, unless --overwrite-newer. Prints "
+        "one line per new or changed row, every error (row, column, why), every "
+        "conflict and the totals. Exit status 0 when the file was written (or "
+        "would be), 1 when it had errors or conflicts."
     )
 
     def add_arguments(self, parser):
@@ -24,13 +27,22 @@ class Command(BaseCommand):
             help="Check the file and print the report; write nothing.",
         )
         parser.add_argument(
+            "--overwrite-newer",
+            action="store_true",
+            help=(
+                "Write rows whose record changed in the registry since the file "
+                "was exported (its version column); without it such conflicts "
+                "are listed, nothing is written and the exit status is 1."
+            ),
+        )
+        parser.add_argument(
             "--model",
             choices=sorted(RESOURCES),
             default="initiatives",
             help="What the file holds (default: initiatives).",
         )
 
-    def handle(self, *args, file, dry_run, model, **options):
+    def handle(self, *args, file, dry_run, model, overwrite_newer, **options):
         try:
             with open(file, "rb") as handle:
                 # A file over the limit is refused by its size, never read whole.
@@ -46,7 +58,11 @@ class Command(BaseCommand):
                 "Nothing was written: the file has errors.", returncode=1
             ) from None
         result = import_file(
-            data=data, file_name=file, resource_class=RESOURCES[model], dry_run=dry_run
+            data=data,
+            file_name=file,
+            resource_class=RESOURCES[model],
+            dry_run=dry_run,
+            on_conflict=OVERWRITE if overwrite_newer else REFUSE,
         )
         for line in result.report_lines()[:-1]:
             self.stdout.write(line)
@@ -55,6 +71,13 @@ class Command(BaseCommand):
             self.stderr.write(summary)
             raise CommandError(
                 "Nothing was written: the file has errors.", returncode=1
+            )
+        if result.conflicts and not overwrite_newer:
+            self.stderr.write(summary)
+            raise CommandError(
+                "Nothing was written: rows changed in the registry since the file "
+                "was exported. Export again, or import with --overwrite-newer.",
+                returncode=1,
             )
         if dry_run:
             self.stdout.write(summary + " Dry run: nothing was written.")
