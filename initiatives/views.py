@@ -215,8 +215,9 @@ def put_read_count(request, content, *, initiative_id, hit_count=None, draft=Fal
         hit_count = hits.read_count(request, initiative_id, hit_count=hit_count)
     count = render_to_string("includes/read_count.html", {"hit_count": hit_count})
     content = content.replace(READ_COUNT_MARKER, count.encode(), 1)
-    # After the read is counted, so that the chart includes it.
-    chart = reads_chart.rendered(initiative_id)
+    # After the read is counted, so that the chart includes it; a draft has
+    # been read by no one.
+    chart = "" if draft else reads_chart.rendered(initiative_id)
     return content.replace(READS_CHART_MARKER, chart.encode(), 1)
 
 

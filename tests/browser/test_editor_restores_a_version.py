@@ -5,7 +5,7 @@ version from before the change after confirming, and the record is back."""
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative
-from tests.browser.test_editor_journey import log_in
+from tests.browser.conftest import log_in_as_editor
 
 KONYA = "clusters-activities-for-konya-chamber-of-industry"
 
@@ -13,7 +13,7 @@ KONYA = "clusters-activities-for-konya-chamber-of-industry"
 def test_an_editor_restores_the_version_before_a_change(site, page, problems):
     konya = Initiative.objects.get(slug=KONYA)
     partners = list(konya.partnerships.values_list("institution_id", "role"))
-    log_in(page, site.url)
+    log_in_as_editor(page, site.url)
     page.goto(f"{site.url}/admin/initiatives/initiative/{konya.pk}/change/")
     page.locator("#id_start_year").fill("2009")
     page.locator("[name=_continue]").click()
