@@ -104,7 +104,7 @@ def test_admin_save_during_a_held_write_lock_says_try_again_and_changes_nothing(
     assert initiative.title == "Yeni başlık"
 
 
-def run_with_database(code, *, database_url, static_root, timeout=60):
+def run_with_database(code, *, database_url, static_root, timeout=60, extra_env=None):
     """Run ``code`` after ``django.setup()`` in a fresh process with production
     settings and ``database_url``; its standard output, line by line."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
@@ -117,6 +117,7 @@ def run_with_database(code, *, database_url, static_root, timeout=60):
         DJANGO_VAR_DIR=str(ROOT / "var"),
         DJANGO_STATIC_ROOT=str(static_root),
     )
+    env.update(extra_env or {})
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
         cwd=ROOT,
@@ -454,3 +455,24 @@ def test_hits_and_a_1000_row_import_at_the_same_time_lose_nothing(
     assert initiative.hit_count == visitors
     assert not results[0].has_errors(), results[0].report_lines()[-5:]
     assert Initiative.objects.filter(slug__startswith="es-zamanli-").count() == 1000
+
+
+def test_healthz_is_503_when_the_hits_file_cannot_be_opened(tmp_path, collected_static):
+    """On SQLite the reads are kept in a file of their own: a registry whose
+    hits file cannot be opened is not healthy, though its pages still answer
+    (reads are then not counted, and a warning says so)."""
+    main = tmp_path / "registry.sqlite3"
+    code = (
+        "from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0, database='default');"
+        "from django.test import Client; c = Client(raise_request_exception=False);"
+        "print(c.get('/healthz').status_code, c.get('/healthz')['Retry-After'])"
+    )
+    env_hits = {"DJANGO_SQLITE_HITS_PATH": "/nonexistent-directory/hits.sqlite3"}
+    lines = run_with_database(
+        code,
+        database_url=f"sqlite:///{main}",
+        static_root=collected_static,
+        extra_env=env_hits,
+    )
+    assert lines[-1] == "503 60"
