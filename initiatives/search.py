@@ -12,7 +12,7 @@ word finds "İzmir" for "izmir" on SQLite and PostgreSQL alike.
   database, a batch at a time. Every writer reaches it: ``Model.save()`` and
   fixtures through the model and signals.py; ``QuerySet.update()``,
   ``bulk_create()`` and ``bulk_update()`` through the QuerySets of
-  models/registry.py; relation changes (add, remove, clear, set, partnerships)
+  models/names.py and models/registry.py; relation changes (add, remove, clear, set, partnerships)
   through signals.py and ``PartnershipQuerySet``.
 - ``deferred_refresh()`` lets a bulk writer (the import, ``load_seed``)
   collect the initiatives to refresh and refresh each once, on exit.

@@ -4,7 +4,7 @@ Admin forms, inlines, fixtures and the shell write through ``save()``,
 ``delete()`` and the many-to-many managers; these receivers hand the
 initiatives concerned to the one refresh in search.py. Multi-row writes
 (``QuerySet.update()``, bulk writes) are kept right by the QuerySets in
-models/registry.py.
+models/querysets.py.
 
 One more: an initiative's hit rows go with it (``initiative_deleted``), since
 on SQLite they live in another database that no constraint reaches.

@@ -1,8 +1,10 @@
 """The models of the one ``initiatives`` app, by concern.
 
 - ``fields``: field types and validators (http/https addresses, years).
-- ``registry``: the registry's content (sectors, provinces, institutions,
-  initiatives, partnerships, links).
+- ``languages``: writing translated content, its texts in every language.
+- ``names``: sectors, provinces, institutions.
+- ``registry``: the initiatives.
+- ``relations``: partnerships (with roles) and links.
 - ``querysets``: their QuerySets, which hold the shared rules (published,
   list order, folded search) and keep derived data right on multi-row writes.
 - ``infrastructure``: hit counting, pending imports, login throttling, the
@@ -34,6 +36,14 @@ from .infrastructure import (
     ReadCount,
     _pending_import_key,
 )
+from .languages import in_default_language, in_every_language, require_one_language
+from .names import (
+    Institution,
+    NameSlugModel,
+    Province,
+    Sector,
+    TranslatedNameModel,
+)
 from .querysets import (
     LIST_ORDER,
     TITLE_SORT_KEYS,
@@ -46,19 +56,8 @@ from .querysets import (
     fill_title_sort_keys,
     title_sort_key_field,
 )
-from .registry import (
-    Initiative,
-    Institution,
-    Link,
-    NameSlugModel,
-    Partnership,
-    Province,
-    Sector,
-    TranslatedNameModel,
-    in_default_language,
-    in_every_language,
-    require_one_language,
-)
+from .registry import Initiative
+from .relations import Link, Partnership
 
 __all__ = [
     "FIRST_YEAR",

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
-from initiatives.models import Initiative, Institution, Sector
-from initiatives.models.registry import in_default_language
+from initiatives.models import Initiative, Institution, Sector, in_default_language
 from initiatives.search import deferred_refresh
 from initiatives.translation import LANGUAGE_CODES, translated_fields
 
@@ -93,7 +92,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         # Fixtures are written under the default language like every other
-        # writer (models.registry.in_default_language).
+        # writer (models.languages.in_default_language).
         with in_default_language():
             if Initiative.objects.exists() and not force:
                 self.fill()
