@@ -28,7 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from serve import (
+from servers import (
     BASE,
     PYTHON,
     ROOT,

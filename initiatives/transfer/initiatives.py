@@ -12,7 +12,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,10 +20,8 @@ from ..models import (
     Initiative,
     Link,
     Partnership,
-    fill_title_sort_keys,
     in_default_language,
 )
-from ..search import INITIATIVE_TEXT_FIELDS, initiative_search_text
 from ..versions import latest_version_ids
 from .cells import (
     choice_parser,
@@ -35,11 +32,11 @@ from .cells import (
     parse_int,
     parse_text,
 )
-from .columns import column_value, translated_attribute, write_fields
+from .columns import column_value, translated_attribute
+from .initiative_writes import write_initiatives
 from .lookups import Lookups
 from .planner import RegistryResource
 from .relations import RELATIONS, parse_relation, relation_items, render_relation
-from .sql import BATCH, delete_rows, insert_rows, update_rows
 
 # The English of the translated texts (their columns without "_en" are the
 # Turkish), at the end of the layout.
@@ -100,31 +97,6 @@ _INT = {
 }
 # Not imported when a cell is blank: the current value (or the default) stays.
 _KEEP_WHEN_BLANK = {"status", "is_published", "date_added"}
-
-
-def _search_text(instance, canonical, context):
-    """The one search-text rule (search.py), fed from the file's values: the
-    lookups loaded for the whole file, so no query per row."""
-    return initiative_search_text(
-        **{name: getattr(instance, name) or "" for name in INITIATIVE_TEXT_FIELDS},
-        sectors=[
-            (
-                context.sector_names_tr[pk],
-                context.sector_names_en[pk],
-                context.sector_keywords[pk],
-            )
-            for pk in canonical["sectors"]
-        ],
-        provinces=[context.province_names[pk] for pk in canonical["provinces"]],
-        institutions=[
-            (
-                context.institution_names_tr[pk],
-                context.institution_names_en[pk],
-                context.institution_acronyms[pk],
-            )
-            for pk, _role in canonical["partners"]
-        ],
-    )
 
 
 class InitiativeResource(RegistryResource):
@@ -332,82 +304,7 @@ class InitiativeResource(RegistryResource):
 
     def write(self, *, plan):
         with in_default_language():
-            self._write(plan=plan)
-
-    def _write(self, *, plan):
-        context = plan["context"]
-        now = timezone.now()
-        new = [item[0] for item in plan["new"]]
-        for instance, canonical, _change in plan["new"]:
-            fill_title_sort_keys(instance)
-            instance.search_text = _search_text(instance, canonical, context)
-            instance.hit_count = 0
-            instance.created_at = instance.updated_at = now
-        changed = plan["changed"]
-        # Numbers may move between initiatives of the file: free them first.
-        moving = [
-            instance
-            for instance, _canonical, change in changed
-            if "number" in change.changed_columns
-        ]
-        if moving:
-            Initiative.objects.filter(pk__in=[i.pk for i in moving]).update(number=None)
-        Initiative.objects.bulk_create(new, batch_size=BATCH)
-        groups = defaultdict(list)
-        for instance, canonical, change in changed:
-            fill_title_sort_keys(instance)
-            instance.search_text = _search_text(instance, canonical, context)
-            instance.updated_at = now
-            fields = [c for c in change.changed_columns if c not in RELATIONS]
-            groups[tuple(fields)].append(instance)
-        for fields, instances in groups.items():
-            # Never hit_count: hits.py is its only writer.
-            update_rows(
-                Initiative,
-                instances,
-                [
-                    *write_fields(Initiative, fields),
-                    *TITLE_SORT_KEYS.values(),
-                    "search_text",
-                    "updated_at",
-                ],
-            )
-
-        def replace(model, column, fields, make):
-            changing = [(i, c) for i, c, ch in changed if column in ch.changed_columns]
-            delete_rows(model, [instance.pk for instance, _c in changing])
-            items = [(i, c) for i, c, _ch in plan["new"] if c[column]] + changing
-            insert_rows(model, fields, [row for i, c in items for row in make(i, c)])
-
-        replace(
-            Initiative.sectors.through,
-            "sectors",
-            ["initiative", "sector"],
-            lambda i, c: [(i.pk, pk) for pk in c["sectors"]],
-        )
-        replace(
-            Initiative.provinces.through,
-            "provinces",
-            ["initiative", "province"],
-            lambda i, c: [(i.pk, pk) for pk in c["provinces"]],
-        )
-        replace(
-            Partnership,
-            "partners",
-            ["initiative", "institution", "role", "position"],
-            lambda i, c: [
-                (i.pk, pk, role, n) for n, (pk, role) in enumerate(c["partners"])
-            ],
-        )
-        replace(
-            Link,
-            "links",
-            ["initiative", "url", "title", "kind", "position"],
-            lambda i, c: [
-                (i.pk, url, title, kind, n)
-                for n, (url, title, kind) in enumerate(c["links"])
-            ],
-        )
+            write_initiatives(plan)
 
 
 class _Keep:

@@ -18,14 +18,10 @@ all.
 """
 
 import functools
-import json
 from collections import Counter, defaultdict
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
@@ -35,10 +31,10 @@ from ..search import deferred_refresh
 from . import conflicts
 from .cells import error_messages, escape_cell, unescape_cell
 from .columns import column_label, column_of
-from .history import record_import
+from .history import log_changes, record_import
 from .readers import CellError, FormulaCell, cell_text
 from .report import NEW, SKIP, UPDATE, ImportResult, RowChange, RowError
-from .sql import BATCH, CHUNK
+from .sql import CHUNK
 
 # Accepted in a file but never imported (like hit_count): records' own
 # bookkeeping that other tools may add.
@@ -144,7 +140,7 @@ class RegistryResource:
                 # Version history (issue 13): one revision for the file.
                 record_import(resource=self, plan=plan, user=user, file_name=file_name)
                 if user is not None and getattr(user, "pk", None):
-                    self.log_changes(plan=plan, user=user)
+                    log_changes(self, plan=plan, user=user)
         except IntegrityError:
             result.fail_file(
                 _(
@@ -369,37 +365,6 @@ class RegistryResource:
 
     def slug_max_length(self):
         return self.model._meta.get_field("slug").max_length
-
-    def log_changes(self, *, plan, user):
-        content_type = ContentType.objects.get_for_model(self.model)
-        now = timezone.now()
-        entries = []
-        for action, items in ((ADDITION, plan["new"]), (CHANGE, plan["changed"])):
-            for instance, _canonical, change in items:
-                if action == ADDITION:
-                    message = [{"added": {}}]
-                else:
-                    message = [
-                        {
-                            "changed": {
-                                "fields": [
-                                    self.column_label(c) for c in change.changed_columns
-                                ]
-                            }
-                        }
-                    ]
-                entries.append(
-                    LogEntry(
-                        action_time=now,
-                        user_id=user.pk,
-                        content_type=content_type,
-                        object_id=str(instance.pk),
-                        object_repr=str(instance)[:200],
-                        action_flag=action,
-                        change_message=json.dumps(message),
-                    )
-                )
-        LogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
     def column_label(self, column):
         return column_label(self.model, column)
