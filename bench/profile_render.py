@@ -11,11 +11,16 @@ QuerySets run inside it), the rest (view code, middleware), the number of
 queries and the page size. ``--cold`` empties the cache before every
 render, so caches of parts (facet counts) are cold too; without it they
 are warm after the first render, which is what a second visitor with
-another ordering or page sees.
+another ordering or page sees. ``--visitor`` makes every render a new
+visitor (its own forwarded address and user agent, as serve.py's initiative
+run does), so an initiative page counts its read each time; SQL is timed on
+every database, the hits file's on SQLite included.
 """
 
 import argparse
+import contextlib
 import os
+import random
 import statistics
 import sys
 import time
@@ -25,13 +30,15 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusters_site.settings")
 os.environ["PAGE_CACHE_SECONDS"] = "0"
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# The test client's peer: its X-Forwarded-For is believed (--visitor).
+os.environ.setdefault("DJANGO_TRUSTED_PROXIES", "127.0.0.1")
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.db.backends.utils import CursorWrapper  # noqa: E402
 from django.template.response import SimpleTemplateResponse  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -91,15 +98,28 @@ def timed_template(self):
 SimpleTemplateResponse.rendered_content = property(timed_template)
 
 
-def profile(client, path, runs, cold):
+def visitor_headers(run):
+    """A new visitor per render: an address and user agent of its own."""
+    return {
+        "HTTP_X_FORWARDED_FOR": ".".join(
+            str(random.randrange(1, 255)) for _ in range(4)
+        ),
+        "HTTP_USER_AGENT": f"profile visitor {run} {time.time_ns()}",
+    }
+
+
+def profile(client, path, runs, cold, visitor=False):
     rows = []
-    for _ in range(runs):
+    for run in range(runs):
         if cold:
             cache.clear()
         timings.update(sql=0.0, template=0.0, queries=0)
+        headers = visitor_headers(run) if visitor else {}
         started = clock()
-        with connection.execute_wrapper(timed_sql):
-            response = client.get(path)
+        with contextlib.ExitStack() as stack:
+            for database in connections.all():
+                stack.enter_context(database.execute_wrapper(timed_sql))
+            response = client.get(path, **headers)
         total = clock() - started
         if response.status_code == 404:
             return f"{path[:52]:52} (no such page at this size)"
@@ -129,6 +149,9 @@ def main():
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--cold", action="store_true")
     parser.add_argument(
+        "--visitor", action="store_true", help="a new visitor per render (hits)"
+    )
+    parser.add_argument(
         "--wall", action="store_true", help="wall-clock time instead of CPU time"
     )
     args = parser.parse_args()
@@ -142,7 +165,7 @@ def main():
         f"{'template':>9} {'python':>8} {'qs':>5} {'KB':>7}"
     )
     for path in args.paths:
-        print(profile(client, path, args.runs, args.cold))
+        print(profile(client, path, args.runs, args.cold, args.visitor))
 
 
 if __name__ == "__main__":

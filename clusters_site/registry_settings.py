@@ -16,6 +16,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 # set (initiatives/facet_counts.py): a new version makes new keys, so they
 # may live long; the pages around them may be cached or not.
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "3600"))
+# The initiative page's body per content version, slug and language
+# (initiatives/views.py), its read count and reads over time put in per
+# request: kept whether the page cache is on or off.
+INITIATIVE_BODY_CACHE_SECONDS = int(
+    os.environ.get("INITIATIVE_BODY_CACHE_SECONDS", "3600")
+)
 
 # The registry's public address (scheme and host, no path): every absolute link
 # (sitemap, feeds, canonical, Open Graph, citations, hreflang) is built from it

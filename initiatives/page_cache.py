@@ -109,25 +109,47 @@ def cached_page(view=None, *, fill=None):
         # written (the version is still read, for the caches of parts).
         storing = version is not None and settings.PAGE_CACHE_SECONDS > 0
         key = cache_key(request, version) if storing else None
-        entry = None if key is None else cache.get(key)
-        if entry is not None:
-            content, content_type, fill_args = entry
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
-            fill_args = getattr(response, "fill_args", None)
-            if key is not None and _may_store(response):
-                cache.set(
-                    key,
-                    (response.content, response["Content-Type"], fill_args),
-                    settings.PAGE_CACHE_SECONDS,
-                )
-            if fill_args is not None:
-                fill_args = {**fill_args, **getattr(response, "fill_args_now", {})}
+        response = served(
+            key,
+            settings.PAGE_CACHE_SECONDS,
+            lambda: view(request, *args, **kwargs),
+        )
+        fill_args = getattr(response, "fill_args", None)
+        if fill_args is not None:
+            fill_args = {**fill_args, **getattr(response, "fill_args_now", {})}
         if fill is not None and fill_args is not None and _is_complete(response):
             response.content = fill(request, response.content, **fill_args)
         return response
 
     return wrapper
+
+
+def served(key, seconds, render):
+    """The answer stored under ``key``, or ``render()``'s, rendered and
+    stored when it may be (never a private, no-store or incomplete one). An
+    answer from the cache has the ``fill_args`` it was stored with; a fresh
+    one keeps its ``fill_args_now`` too. ``key`` None: render, store nothing.
+
+    ``cached_page`` serves whole pages by their canonical request; a view
+    whose body depends on less (the initiative page: its slug) may keep its
+    body per content version with the page cache off."""
+    entry = None if key is None else cache.get(key)
+    if entry is not None:
+        content, content_type, fill_args = entry
+        response = HttpResponse(content, content_type=content_type)
+        response.fill_args = fill_args
+        return response
+    response = render()
+    if hasattr(response, "render"):
+        response = response.render()
+    if key is not None and _may_store(response):
+        cache.set(
+            key,
+            (
+                response.content,
+                response["Content-Type"],
+                getattr(response, "fill_args", None),
+            ),
+            seconds,
+        )
+    return response

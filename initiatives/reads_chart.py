@@ -8,12 +8,14 @@ days" are always current, even on a page from the cache. One query, on the
 """
 
 import datetime
+import functools
 import logging
 
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 
 from . import charts
 from .models import DailyHit
@@ -40,6 +42,13 @@ def months_before(day, count):
     return month
 
 
+@functools.lru_cache(maxsize=256)
+def _month_labels(month, language):
+    """A month's name in the table and under its column, in ``language``
+    (the active one): the same few months on every request."""
+    return date_format(month, "YEAR_MONTH_FORMAT"), date_format(month, "M Y")
+
+
 def initiative_reads(initiative_id, today=None):
     """The template's context: the last ``MONTHS`` months (this one
     included) with their reads, the chart, and the reads of the last
@@ -55,21 +64,21 @@ def initiative_reads(initiative_id, today=None):
         per_month[month] = per_month.get(month, 0) + count
         if day >= since:
             recent += count
+    language = get_language()
+    labels = [
+        (month, *_month_labels(month, language)) for month in months(first, today)
+    ]
     rows = [
-        {
-            "label": date_format(month, "YEAR_MONTH_FORMAT"),
-            "count": per_month.get(month, 0),
-        }
-        for month in months(first, today)
+        {"label": label, "count": per_month.get(month, 0)} for month, label, _ in labels
     ]
     chart = charts.columns(
         [
             (
-                date_format(month, "M Y"),
+                short_label,
                 row["count"],
                 number_format(row["count"], force_grouping=True),
             )
-            for month, row in zip(months(first, today), rows, strict=True)
+            for (_, _, short_label), row in zip(labels, rows, strict=True)
         ]
     )
     return {"reads_months": rows, "reads_chart": chart, "reads_recent": recent}

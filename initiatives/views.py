@@ -36,6 +36,8 @@ RELATED_LENGTH = 5
 READ_COUNT_MARKER = b"<!--read-count-->"
 # Stands where its reads over the last twelve months go (reads_chart.py).
 READS_CHART_MARKER = b"<!--reads-over-time-->"
+# Part of the initiative page's body key, like page_cache.ENTRY_LAYOUT.
+BODY_LAYOUT = 1
 
 
 def _partnerships_with_institutions():
@@ -149,6 +151,24 @@ class InitiativeListView(FilteredListMixin, ListView):
 
 class InitiativeDetailView(DetailView):
     context_object_name = "initiative"
+
+    def get(self, request, *args, **kwargs):
+        # The page depends on nothing but the content, its slug and the
+        # language, its read count and reads over time being put in per
+        # request (put_read_count): its body is kept per content version,
+        # with the page cache on or off.
+        seconds = settings.INITIATIVE_BODY_CACHE_SECONDS
+        key = None
+        if seconds > 0 and page_cache.is_cacheable(request):
+            version = page_cache.request_version(request)
+            if version is not None:
+                key = f"initiative{BODY_LAYOUT}:{version}:{get_language()}:"
+                key += kwargs["slug"]
+        return page_cache.served(
+            key,
+            seconds,
+            lambda: super(InitiativeDetailView, self).get(request, *args, **kwargs),
+        )
 
     def get_queryset(self):
         user = getattr(self.request, "user", None)

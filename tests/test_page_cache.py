@@ -273,6 +273,9 @@ def test_the_default_cache_is_shared_by_processes_and_outlives_them():
 
 def test_with_the_page_cache_off_no_page_is_read_or_written(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
+    # The initiative page's body has a switch of its own
+    # (test_initiative_body_cache.py).
+    settings.INITIATIVE_BODY_CACHE_SECONDS = 0
     initiative = InitiativeFactory(title="Önbelleksiz")
     assertContains(client.get(initiative.get_absolute_url()), "Önbelleksiz")
     stored = Path(settings.CACHES["default"]["LOCATION"]).glob("*.djcache")

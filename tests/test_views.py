@@ -26,6 +26,7 @@ from tests.factories import (
     InstitutionFactory,
     LinkFactory,
     PartnershipFactory,
+    SectorFactory,
     UserFactory,
 )
 
@@ -341,6 +342,40 @@ def test_related_initiatives_sharing_more_come_first(client, seed):
     samsun.provinces.add(Province.objects.get(slug="ankara"))
     response = client.get(MEDICAL)
     assert response.context["related"][0] == samsun
+
+
+def test_related_initiatives_fill_up_from_those_sharing_less(client, db):
+    makine, gida = SectorFactory(name="Makine"), SectorFactory(name="Gıda")
+    InitiativeFactory(
+        title="Ana küme", slug="ana-kume", sectors=[makine, gida], provinces=["ankara"]
+    )
+
+    def sharing(title, hit_count, sectors, provinces=(), **fields):
+        return InitiativeFactory(
+            title=title,
+            hit_count=hit_count,
+            sectors=sectors,
+            provinces=provinces,
+            **fields,
+        ).slug
+
+    all_three = sharing("Üçü de", 0, [makine, gida], ["ankara"])
+    sharing("Taslak", 50, [makine, gida], ["ankara"], is_published=False)
+    zeytin = sharing("Zeytin", 5, [makine], ["ankara"])
+    armut = sharing("Armut", 5, [gida], ["ankara"])
+    cam = sharing("Cam", 9, [makine])
+    cay = sharing("Çay", 9, [gida])
+    sharing("Bal", 1, [], ["ankara"])
+    response = client.get("/initiatives/ana-kume/")
+    # Most shared first, then most read, then in Turkish title order (C before
+    # Ç); the draft is left out, and five is the most shown.
+    assert [i.slug for i in response.context["related"]] == [
+        all_three,
+        armut,
+        zeytin,
+        cam,
+        cay,
+    ]
 
 
 def test_an_initiative_without_sector_or_province_has_no_related(client, db):
