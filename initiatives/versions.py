@@ -172,9 +172,9 @@ def document(obj, relations=None):
     fields = {
         f.name: _value(f, f.value_from_object(obj)) for f in concrete_fields(model)
     }
-    if model is Initiative:
-        if relations is None:
-            relations = load_relations([obj.pk])[obj.pk]
+    if model is Initiative and relations is None:
+        relations = load_relations([obj.pk])[obj.pk]
+    if relations:
         fields.update(relations)
     return {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
 
@@ -214,12 +214,14 @@ class _FormRevision:
         return self.context.__exit__(*exc)
 
 
-def save_revision(objects, *, how, user=None, detail="", relations=None):
+def save_revision(objects, *, how, user=None, detail="", relations=None, extra=None):
     """One revision holding a version of each object, written in batches.
 
     ``relations`` ({initiative id: relations_document(...)}) is what a bulk
     writer already holds; without it an initiative's relations are loaded, a
-    few queries per 900 initiatives. Returns the revision (None for no objects).
+    few queries per 900 initiatives. ``extra`` ({(model, pk): {key: value}})
+    adds keys starting with ``_`` to some documents (a deleted sector's
+    initiatives). Returns the revision (None for no objects).
     """
     objects = list(objects)
     if not objects:
@@ -246,12 +248,17 @@ def save_revision(objects, *, how, user=None, detail="", relations=None):
             columns,
             [
                 (revision.pk, types[type(obj)].pk, str(obj.pk), "default", FORMAT,
-                 serialize(obj, relations.get(obj.pk) if relations else None),
-                 str(obj))
+                 serialize(obj, _relations(obj, relations, extra)), str(obj))
                 for obj in objects[start : start + 500]
             ],
         )  # fmt: skip
     return revision
+
+
+def _relations(obj, relations, extra):
+    found = relations.get(obj.pk) if relations and type(obj) is Initiative else None
+    more = extra.get((type(obj), obj.pk)) if extra else None
+    return {**(found or {}), **more} if more else found
 
 
 def keep_baseline(objects, *, relations=None):
@@ -307,3 +314,32 @@ def latest_version_ids(model, pks, *, first=False):
 
 def latest_version_id(obj):
     return latest_version_ids(type(obj), [obj.pk]).get(obj.pk)
+
+
+# -- writing a version back --------------------------------------------------
+
+
+def write_fields(obj, fields):
+    """Set ``obj``'s versioned fields (each language's column) from a
+    version's ``fields``; derived columns are left to ``save()``."""
+    from .translation import translated_fields
+
+    originals = set(translated_fields(type(obj)))
+    for model_field in concrete_fields(type(obj)):
+        if model_field.name in fields and model_field.name not in originals:
+            value = model_field.to_python(fields[model_field.name])
+            if value is None and not model_field.null:
+                value = ""
+            setattr(obj, model_field.attname, value)
+
+
+def names_taken(model, fields, *, exclude=()):
+    """The records of ``model`` (other than ``exclude``) that now have the
+    address or a name in either language of the version ``fields``."""
+    from django.db.models import Q
+
+    same = Q(slug=fields.get("slug"))
+    for name in (fields.get("name_tr"), fields.get("name_en")):
+        if name:
+            same |= Q(name_tr=name) | Q(name_en=name)
+    return [str(o) for o in model._default_manager.filter(same).exclude(pk__in=exclude)]
