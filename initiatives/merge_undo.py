@@ -81,9 +81,8 @@ def undo_merge(*, merge, user):
             .filter(pk__in=affected)
             .order_by("pk")
         )
-        changed = [str(i) for i in initiatives if i.pk in set(
-            _changed_since(versions, Initiative, [i.pk for i in initiatives])
-        )]  # fmt: skip
+        edited = set(_changed_since(versions, Initiative, [i.pk for i in initiatives]))
+        changed = [str(i) for i in initiatives if i.pk in edited]
         gone = set(affected) - {i.pk for i in initiatives}
         changed += [str(versions[(Initiative, pk)].object_repr) for pk in sorted(gone)]
         if survivor is None:

@@ -209,7 +209,8 @@ def document(obj, relations=None):
     return {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
 
 
-_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
+# A document is a tree of dicts and lists made just now: no cycle to check.
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def serialize(obj, relations=None):
