@@ -45,7 +45,8 @@ class VersionedDeleteAdmin:
         )
         versions = version_deletes.deleted_versions(self.model)
         if request.method == "POST":
-            version = versions.filter(pk=request.POST.get("version") or 0).first()
+            chosen = request.POST.get("version", "")
+            version = versions.filter(pk=chosen).first() if chosen.isdigit() else None
             if version is None:
                 raise Http404
             self._report(

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -129,22 +129,28 @@ class InstitutionPagesMixin:
         )
 
     def history_view(self, request, object_id, extra_context=None):
-        merges = InstitutionMerge.objects.filter(survivor_id=object_id).select_related(
-            "revision__user", "undone_by"
-        )
-        extra_context = {
-            **(extra_context or {}),
-            "merges": [(merge, self._undo_url(merge)) for merge in merges],
-        }
-        return super().history_view(request, object_id, extra_context)
+        response = super().history_view(request, object_id, extra_context)
+        institution = getattr(response, "context_data", {}).get("object")
+        if institution is not None:
+            merges = InstitutionMerge.objects.filter(
+                survivor=institution
+            ).select_related("revision__user", "revision__origin", "undone_by")
+            response.context_data["merges"] = [
+                (merge, self._undo_url(merge)) for merge in merges
+            ]
+        return response
 
     def undo_merge_view(self, request, object_id, merge_id):
         if not (
             self.has_change_permission(request) and self.has_delete_permission(request)
         ):
             raise PermissionDenied
+        if not object_id.isdigit():
+            raise Http404
         merge = get_object_or_404(
-            InstitutionMerge.objects.select_related("survivor", "revision__user"),
+            InstitutionMerge.objects.select_related(
+                "survivor", "revision__user", "revision__origin"
+            ),
             pk=merge_id,
             survivor_id=object_id,
         )

@@ -372,3 +372,10 @@ def test_the_sitemap_lists_only_live_institution_pages(client, twins):
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"/institutions/{keep.slug}/" in sitemap
     assert f"/institutions/{duplicate.slug}/" not in sitemap
+
+
+def test_an_unknown_institutions_history_or_undo_is_not_an_error(editor_client):
+    history = reverse("admin:initiatives_institution_history", args=["x"])
+    assert editor_client.get(history).status_code in (302, 404)
+    undo = "/admin/initiatives/institution/x/history/merges/1/undo/"
+    assert editor_client.get(undo).status_code == 404
