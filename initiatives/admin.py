@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .admin_deletes import VersionedDeleteAdmin
 from .admin_versions import VersionedFormAdmin, VersionHistoryAdmin
 from .institution_admin import InstitutionPagesMixin
 from .link_health.admin import (
@@ -118,6 +119,7 @@ class FoldedSearchMixin:
 
 @admin.register(Sector)
 class SectorAdmin(
+    VersionedDeleteAdmin,
     VersionedFormAdmin,
     FoldedSearchMixin,
     BothLanguagesAdmin,
@@ -161,6 +163,7 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 class InstitutionAdmin(
     InstitutionPagesMixin,
     WebsiteStateMixin,
+    VersionedDeleteAdmin,
     VersionedFormAdmin,
     FoldedSearchMixin,
     BothLanguagesAdmin,

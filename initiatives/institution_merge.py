@@ -1,4 +1,4 @@
-"""Merging duplicate institutions into one (issue 13, point 6).
+"""Merging duplicate institutions into one (issue 13, point 6), and undoing it.
 
 The one that is kept takes over every partnership of the others. Where it
 already has the same role in the same initiative, the duplicate's partnership
@@ -6,34 +6,105 @@ is dropped (one of two identical rows); different roles all stay. The
 duplicates' names, acronyms and other names become the kept one's other
 names, so a search or an import file that still uses them finds it; blank
 fields of the kept one (English name, acronym, website) are filled from the
-duplicates. Everything happens in one transaction.
+duplicates; the duplicates' addresses redirect to the kept one's page
+(``FormerInstitutionSlug``).
+
+A merge is one revision of the version history (origin "merge", who, when):
+the merged institutions as they were, the kept one and every affected
+initiative after it (so an initiative's history shows the change of partners),
+and, beside it (``InstitutionMerge``), the kept one and the partnerships
+before. ``merge_undo.undo_merge()`` puts everything back from them.
+Everything happens in one transaction.
 """
+
+import json
 
 from django.db import transaction
 
-from .models import Institution, Partnership
+from .models import (
+    FormerInstitutionSlug,
+    Initiative,
+    Institution,
+    InstitutionMerge,
+    Partnership,
+    RevisionOrigin,
+)
+from .versions import keep_baseline, save_revision, serialize
 
 
-def merge_institutions(*, keep, duplicates):
-    """Merge ``duplicates`` into ``keep``; returns {"moved": n, "dropped": n}."""
+def versioned_fields(obj):
+    """The fields a version of ``obj`` holds, as JSON reads them back."""
+    return json.loads(serialize(obj))[0]["fields"]
+
+
+def merge_institutions(*, keep, duplicates, user=None):
+    """Merge ``duplicates`` into ``keep``; returns {"moved": n, "dropped": n,
+    "merge": the InstitutionMerge (None when nothing was merged)}."""
     duplicates = [d for d in duplicates if d.pk != keep.pk]
     if not duplicates:
-        return {"moved": 0, "dropped": 0}
+        return {"moved": 0, "dropped": 0, "merge": None}
     with transaction.atomic():
         keep = Institution.objects.select_for_update().get(pk=keep.pk)
         duplicates = list(
-            Institution.objects.select_for_update().filter(
-                pk__in=[d.pk for d in duplicates]
+            Institution.objects.select_for_update()
+            .filter(pk__in=[d.pk for d in duplicates])
+            .order_by("pk")
+        )
+        affected = sorted(
+            set(
+                Partnership.objects.filter(institution__in=duplicates).values_list(
+                    "initiative_id", flat=True
+                )
             )
         )
+        initiatives = list(Initiative.objects.filter(pk__in=affected).order_by("pk"))
+        # The state before, for records whose first change this is.
+        keep_baseline(initiatives)
+        keep_baseline([keep])
+        before = {str(pk): [] for pk in affected}
+        for initiative_id, *partner in (
+            Partnership.objects.filter(initiative_id__in=affected)
+            .order_by("position", "pk")
+            .values_list("initiative_id", "institution_id", "role", "position")
+        ):
+            before[str(initiative_id)].append(partner)
+        survivor_before = versioned_fields(keep)
         moved, dropped = _move_partnerships(keep, duplicates)
         for field, value in _blank_fields(keep, duplicates).items():
             setattr(keep, field, value)
         keep.other_names = "\n".join(_other_names(keep, duplicates))
+        former = FormerInstitutionSlug.objects.filter(institution__in=duplicates)
+        moved_slugs = list(former.values_list("pk", "institution_id"))
+        former.update(institution=keep)
         # The duplicates go first: their names are unique across records.
         Institution.objects.filter(pk__in=[d.pk for d in duplicates]).delete()
         keep.save()
-    return {"moved": moved, "dropped": dropped}
+        revision = save_revision(
+            [*duplicates, keep, *initiatives],
+            how=RevisionOrigin.How.MERGE,
+            user=user,
+            detail=", ".join(str(d) for d in duplicates)[:255],
+        )
+        merge = InstitutionMerge.objects.create(
+            revision=revision,
+            survivor=keep,
+            merged=[d.pk for d in duplicates],
+            survivor_before=survivor_before,
+            partnerships_before=before,
+            former_slugs_moved=[list(row) for row in moved_slugs],
+        )
+        # An address used before by an institution merged earlier now
+        # stands for this merge's survivor.
+        FormerInstitutionSlug.objects.filter(
+            slug__in=[d.slug for d in duplicates]
+        ).delete()
+        FormerInstitutionSlug.objects.bulk_create(
+            [
+                FormerInstitutionSlug(slug=d.slug, institution=keep, merge=merge)
+                for d in duplicates
+            ]
+        )
+    return {"moved": moved, "dropped": dropped, "merge": merge}
 
 
 def _move_partnerships(keep, duplicates):

@@ -25,8 +25,8 @@ from .models import (
     in_default_language,
 )
 from .models import Institution as InstitutionModel
-from .version_history import comparable, current_fields, shown_fields
-from .versions import fields_of, latest_version_id, save_revision
+from .version_history import comparable, current_fields
+from .versions import fields_of, latest_version_id, save_revision, write_fields
 
 RESTORED = "restored"
 UNCHANGED = "unchanged"
@@ -71,13 +71,7 @@ def restore(*, initiative, version, user, seen_latest):
             for pk, role, _position, name in old["_partners"]
             if pk not in institutions
         ]
-        for model_field in shown_fields():
-            if model_field.name in old:
-                setattr(
-                    initiative,
-                    model_field.attname,
-                    model_field.to_python(old[model_field.name]),
-                )
+        write_fields(initiative, old)
         try:
             initiative.full_clean(
                 exclude=["hit_count", "search_text", "title_sort_key"]

@@ -26,7 +26,10 @@ Two writers produce the same document (``document()``):
   versions; no query per row.
 """
 
+import contextlib
+import datetime
 import functools
+import gc
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -98,6 +101,8 @@ def _value(field, value):
         return None  # an empty translation is NULL in the table, "" in the import
     if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
         return str(value.quantize(Decimal(1).scaleb(-field.decimal_places)))
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()  # as DjangoJSONEncoder writes it, without a call
     return value
 
 
@@ -108,8 +113,9 @@ def relations_document(*, sectors, provinces, partners, links, sector_names, nam
     both in position order; ``sector_names`` and ``names`` map the sectors'
     and institutions' ids to their names.
     """
+    sectors = sorted(sectors)
     return {
-        "sectors": sorted(sectors),
+        "sectors": sectors,
         "provinces": sorted(provinces),
         "_partners": [
             [pk, role, position, names.get(pk, "")]
@@ -119,7 +125,7 @@ def relations_document(*, sectors, provinces, partners, links, sector_names, nam
             [url, title, kind, position]
             for position, (url, title, kind) in enumerate(links)
         ],
-        "_sector_names": [[pk, sector_names.get(pk, "")] for pk in sorted(sectors)],
+        "_sector_names": [[pk, sector_names.get(pk, "")] for pk in sectors],
     }
 
 
@@ -165,21 +171,46 @@ def load_relations(ids):
     }
 
 
+@functools.cache
+def _field_kinds(model):
+    """The versioned columns by how a version holds their value: as it is,
+    None for "" (nullable text), or by ``_value()`` (decimals, dates)."""
+    plain, nullable, other = [], [], []
+    for f in concrete_fields(model):
+        if isinstance(f, models.DecimalField | models.DateField):
+            other.append(f)
+        else:
+            (nullable if f.null else plain).append((f.name, f.attname))
+    return plain, nullable, other
+
+
 def document(obj, relations=None):
     """The version of ``obj`` as a dict (its fields in the default language's
     columns, and an initiative's relations: given, or loaded)."""
     model = type(obj)
+    plain, nullable, other = _field_kinds(model)
+    # Read from the instance's dict (a bulk writer versions thousands of
+    # records): a deferred column is loaded as usual.
+    values = obj.__dict__
     fields = {
-        f.name: _value(f, f.value_from_object(obj)) for f in concrete_fields(model)
+        name: values[attname] if attname in values else getattr(obj, attname)
+        for name, attname in plain
     }
-    if model is Initiative:
-        if relations is None:
-            relations = load_relations([obj.pk])[obj.pk]
+    for name, attname in nullable:
+        value = values[attname] if attname in values else getattr(obj, attname)
+        # An empty translation is NULL in the table, "" in the import.
+        fields[name] = None if value == "" else value
+    for f in other:
+        fields[f.name] = _value(f, f.value_from_object(obj))
+    if model is Initiative and relations is None:
+        relations = load_relations([obj.pk])[obj.pk]
+    if relations:
         fields.update(relations)
     return {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
 
 
-_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
+# A document is a tree of dicts and lists made just now: no cycle to check.
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def serialize(obj, relations=None):
@@ -214,12 +245,32 @@ class _FormRevision:
         return self.context.__exit__(*exc)
 
 
-def save_revision(objects, *, how, user=None, detail="", relations=None):
+@contextlib.contextmanager
+def bulk_versions():
+    """No cyclic garbage collection while versions are built in bulk.
+
+    A bulk writer builds thousands of short-lived dicts and lists, which
+    reference counting frees; each of them counts towards the collector's
+    thresholds, whose full passes then walk the import's whole heap (about a
+    third of the history's time in an import of 5,000 rows).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def save_revision(objects, *, how, user=None, detail="", relations=None, extra=None):
     """One revision holding a version of each object, written in batches.
 
     ``relations`` ({initiative id: relations_document(...)}) is what a bulk
     writer already holds; without it an initiative's relations are loaded, a
-    few queries per 900 initiatives. Returns the revision (None for no objects).
+    few queries per 900 initiatives. ``extra`` ({(model, pk): {key: value}})
+    adds keys starting with ``_`` to some documents (a deleted sector's
+    initiatives). Returns the revision (None for no objects).
     """
     objects = list(objects)
     if not objects:
@@ -233,9 +284,15 @@ def save_revision(objects, *, how, user=None, detail="", relations=None):
         comment=f"{how}: {detail}" if detail else str(how),
     )
     RevisionOrigin.objects.create(revision=revision, how=how, detail=detail[:255])
-    types = ContentType.objects.get_for_models(*{type(o) for o in objects})
+    with bulk_versions():
+        _insert_versions(revision, objects, relations, extra)
+    return revision
+
+
+def _insert_versions(revision, objects, relations, extra):
     from .transfer.sql import insert_rows  # (transfer/ imports this module)
 
+    types = ContentType.objects.get_for_models(*{type(o) for o in objects})
     # The import's multi-row INSERT, 500 versions a statement on both
     # databases, each batch serialized just before it is written.
     columns = ["revision", "content_type", "object_id", "db", "format",
@@ -246,12 +303,28 @@ def save_revision(objects, *, how, user=None, detail="", relations=None):
             columns,
             [
                 (revision.pk, types[type(obj)].pk, str(obj.pk), "default", FORMAT,
-                 serialize(obj, relations.get(obj.pk) if relations else None),
-                 str(obj))
+                 serialize(obj, _relations(obj, relations, extra)), _repr(obj))
                 for obj in objects[start : start + 500]
             ],
+            prepared=True,
         )  # fmt: skip
-    return revision
+
+
+def _repr(obj):
+    """An initiative's title in the default language (its other if it has
+    none), as its version's fields are; other records' ``str()``."""
+    if type(obj) is Initiative:
+        values = obj.__dict__
+        title = values.get("title_tr") or values.get("title_en")
+        if title:
+            return title
+    return str(obj)
+
+
+def _relations(obj, relations, extra):
+    found = relations.get(obj.pk) if relations and type(obj) is Initiative else None
+    more = extra.get((type(obj), obj.pk)) if extra else None
+    return {**(found or {}), **more} if more else found
 
 
 def keep_baseline(objects, *, relations=None):
@@ -307,3 +380,32 @@ def latest_version_ids(model, pks, *, first=False):
 
 def latest_version_id(obj):
     return latest_version_ids(type(obj), [obj.pk]).get(obj.pk)
+
+
+# -- writing a version back --------------------------------------------------
+
+
+def write_fields(obj, fields):
+    """Set ``obj``'s versioned fields (each language's column) from a
+    version's ``fields``; derived columns are left to ``save()``."""
+    from .translation import translated_fields
+
+    originals = set(translated_fields(type(obj)))
+    for model_field in concrete_fields(type(obj)):
+        if model_field.name in fields and model_field.name not in originals:
+            value = model_field.to_python(fields[model_field.name])
+            if value is None and not model_field.null:
+                value = ""
+            setattr(obj, model_field.attname, value)
+
+
+def names_taken(model, fields, *, exclude=()):
+    """The records of ``model`` (other than ``exclude``) that now have the
+    address or a name in either language of the version ``fields``."""
+    from django.db.models import Q
+
+    same = Q(slug=fields.get("slug"))
+    for name in (fields.get("name_tr"), fields.get("name_en")):
+        if name:
+            same |= Q(name_tr=name) | Q(name_en=name)
+    return [str(o) for o in model._default_manager.filter(same).exclude(pk__in=exclude)]

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import (
+    Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     HttpResponseServerError,
     QueryDict,
 )
@@ -27,7 +29,7 @@ from . import (
 )
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .link_health.records import marked_broken as link_marked_broken
-from .models import Initiative, Institution, Link, Partnership
+from .models import FormerInstitutionSlug, Initiative, Institution, Link, Partnership
 from .translation import translated
 
 HOME_LIST_LENGTH = 5
@@ -271,6 +273,16 @@ class InstitutionListView(FilteredListMixin, ListView):
 
 class InstitutionDetailView(DetailView):
     context_object_name = "institution"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A merged institution's address: the kept one's page.
+            kept = FormerInstitutionSlug.current_institution(kwargs["slug"])
+            if kept is None:
+                raise
+            return HttpResponsePermanentRedirect(kept.get_absolute_url())
 
     def get_queryset(self):
         return Institution.objects.annotate(

@@ -23,9 +23,11 @@ from initiatives.models import (
     ContentVersion,
     DailyHit,
     DailySalt,
+    FormerInstitutionSlug,
     HitDedupe,
     Initiative,
     Institution,
+    InstitutionMerge,
     Link,
     LinkCheck,
     LoginThrottle,
@@ -71,6 +73,10 @@ INFRASTRUCTURE_MODELS = {
     PendingImport,
     ReadCount,
     RevisionOrigin,
+    InstitutionMerge,
+    # A former address answers a redirect, which is never cached; it is only
+    # written with the institutions' own rows, whose triggers bump the version.
+    FormerInstitutionSlug,
 }
 
 

@@ -10,6 +10,8 @@
 - ``infrastructure``: hit counting, pending imports, login throttling, the
   content version of the page cache, link checks.
 - ``history``: how each revision of the version history was made.
+- ``merges``: merges of institutions (to undo them) and the merged ones'
+  former addresses.
 
 Everything is importable from ``initiatives.models``, as migrations expect.
 """
@@ -37,6 +39,7 @@ from .infrastructure import (
     _pending_import_key,
 )
 from .languages import in_default_language, in_every_language, require_one_language
+from .merges import FormerInstitutionSlug, InstitutionMerge
 from .names import (
     Institution,
     NameSlugModel,
@@ -70,12 +73,14 @@ __all__ = [
     "DailyHit",
     "DailySalt",
     "FoldedSearchQuerySet",
+    "FormerInstitutionSlug",
     "HitDedupe",
     "HttpURLField",
     "HttpURLFormField",
     "Initiative",
     "InitiativeQuerySet",
     "Institution",
+    "InstitutionMerge",
     "InstitutionQuerySet",
     "Link",
     "LinkCheck",

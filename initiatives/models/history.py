@@ -1,6 +1,7 @@
 """How a revision of the version history was made (django-reversion's meta
-model): the admin form, an admin action, an import (with its file name) or a
-restore (with the version it brought back). Who and when are the revision's
+model): the admin form, an admin action, an import (with its file name), a
+restore (with the version it brought back), a merge of institutions and its
+undoing, a deletion and a recovery. Who and when are the revision's
 own ``user`` and ``date_created``."""
 
 from django.db import models
@@ -18,6 +19,10 @@ class RevisionOrigin(models.Model):
         # the first change of a record made before the history began (the
         # seed, an older database) could not be undone.
         BASELINE = "baseline", _("before the first change")
+        MERGE = "merge", _("merge of institutions")
+        UNDO_MERGE = "undo_merge", _("merge undone")
+        DELETE = "delete", _("deletion")
+        RECOVER = "recover", _("recovery of a deleted record")
 
     revision = models.OneToOneField(
         Revision, on_delete=models.CASCADE, related_name="origin"

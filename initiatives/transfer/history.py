@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from ..models import Initiative, RevisionOrigin
-from ..versions import relations_document, save_revision
+from ..versions import bulk_versions, relations_document, save_revision
 from .sql import BATCH
 
 
@@ -44,6 +44,11 @@ def import_relations(plan, items):
 def record_import(*, resource, plan, user, file_name):
     """The revision of a confirmed import (None when it changed nothing),
     after the baseline of the records it changed for the first time."""
+    with bulk_versions():
+        return _record(resource, plan, user, file_name)
+
+
+def _record(resource, plan, user, file_name):
     written = [(i, c) for i, c, _change in plan["new"] + plan["changed"]]
     before = [plan["existing"][i.slug] for i, _c, _ch in plan["changed"]]
     # The records this import changes for the first time: their state before.

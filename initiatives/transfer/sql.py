@@ -50,8 +50,9 @@ def update_rows(model, instances, fields):
             )
 
 
-def insert_rows(model, fields, rows):
-    """Multi-row INSERTs, a few hundred rows per statement."""
+def insert_rows(model, fields, rows, *, prepared=False):
+    """Multi-row INSERTs, a few hundred rows per statement; ``prepared``
+    rows hold values the database takes as they are (ints and strings)."""
     qn = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in fields]
     head = "INSERT INTO {} ({}) VALUES ".format(
@@ -64,7 +65,9 @@ def insert_rows(model, fields, rows):
             chunk = rows[start : start + size]
             cursor.execute(
                 head + ", ".join([row] * len(chunk)),
-                [
+                [v for values in chunk for v in values]
+                if prepared
+                else [
                     _prep(f, v)
                     for values in chunk
                     for f, v in zip(fields, values, strict=True)
