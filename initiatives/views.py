@@ -17,10 +17,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import (
     canonical,
-    facet_counts,
     facets,
     hits,
-    page_cache,
     province_map,
     reads_chart,
     text,
@@ -78,10 +76,10 @@ class HomeView(TemplateView):
         published = Initiative.objects.published()
         # The home page's figures and entry points are the unfiltered list's
         # facets: one cached entry per content version, shared with the list.
-        unfiltered = InitiativeFilter(QueryDict(), queryset=published)
-        counted = facet_counts.counts(
-            unfiltered, page_cache.request_version(self.request), get_language()
+        unfiltered = InitiativeFilter(
+            QueryDict(), queryset=published, request=self.request
         )
+        counted = facets.counted(unfiltered, get_language())
         options = counted["facets"]
         list_path = reverse("initiatives:initiative_list")
         context.update(
@@ -130,9 +128,7 @@ class InitiativeListView(FilteredListMixin, ListView):
         filterset, path, params = self.filterset, self.request.path, self.params
         language = get_language()
         # Before the paginator, which takes its count from here.
-        self.counted = facet_counts.counts(
-            filterset, page_cache.request_version(self.request), language
-        )
+        self.counted = facets.counted(filterset, language)
         context = super().get_context_data(**kwargs)
         facet_list = facets.initiative_facets(filterset, path, params, self.counted)
         context.update(
