@@ -19,6 +19,8 @@ from . import (
     canonical,
     facets,
     hits,
+    list_rows,
+    page_cache,
     province_map,
     reads_chart,
     text,
@@ -114,9 +116,9 @@ class InitiativeListView(FilteredListMixin, ListView):
         return Initiative.objects.published()
 
     def get_queryset(self):
-        return self.filterset.qs.prefetch_related(
-            "sectors", "provinces", _partnerships_with_institutions()
-        )
+        # The rows' sectors, provinces and partners are loaded by list_rows
+        # for the rows it has not kept rendered.
+        return self.filterset.qs
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -132,6 +134,11 @@ class InitiativeListView(FilteredListMixin, ListView):
         context = super().get_context_data(**kwargs)
         facet_list = facets.initiative_facets(filterset, path, params, self.counted)
         context.update(
+            rows=list_rows.rows(
+                context["page_obj"],
+                page_cache.request_version(self.request),
+                language,
+            ),
             facets=facet_list,
             province_map=province_map.from_facets(facet_list),
             active_filters=facets.active_filters(filterset, path, params, language),
