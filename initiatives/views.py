@@ -12,6 +12,7 @@ from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -132,15 +133,19 @@ class InitiativeListView(FilteredListMixin, ListView):
         # Before the paginator, which takes its count from here.
         self.counted = facets.counted(filterset, language)
         context = super().get_context_data(**kwargs)
-        facet_list = facets.initiative_facets(filterset, path, params, self.counted)
+        version = page_cache.request_version(self.request)
+        # Built only when the template's {% cache %} of the sidebar or the
+        # map misses: both are a function of the version, the language and
+        # the parameters but the page, so every page of a filter set and
+        # ordering shares them.
+        facet_list = SimpleLazyObject(
+            lambda: facets.initiative_facets(filterset, path, params, self.counted)
+        )
         context.update(
-            rows=list_rows.rows(
-                context["page_obj"],
-                page_cache.request_version(self.request),
-                language,
-            ),
+            rows=list_rows.rows(context["page_obj"], version, language),
             facets=facet_list,
-            province_map=province_map.from_facets(facet_list),
+            province_map=SimpleLazyObject(lambda: province_map.from_facets(facet_list)),
+            fragments=page_cache.fragment_key(self.request, params),
             active_filters=facets.active_filters(filterset, path, params, language),
             hidden_filters=facets.hidden_filters(filterset),
             export_query=facets.link("", params, set_values={"ordering": None}),

@@ -121,3 +121,23 @@ def test_hidden_initiatives_and_second_roles_count_nothing(client, query):
     assert options(response, "institution") == {institution.slug: 1}
     assert options(response, "sector") == {sector.slug: 1}
     assert response.context["paginator"].count == 1
+
+
+def test_the_rendered_sidebar_and_map_show_a_change_on_the_next_request(client, seed):
+    medical = Sector.objects.get(slug="medikal")
+    before = options(client.get(LIST + "?ordering=title"), "sector")["medikal"]
+    # Another page and ordering of the same filter set: the kept sidebar.
+    client.get(LIST + "?page=1")
+    InitiativeFactory(title="Yeni medikal küme", sectors=[medical])
+    html = client.get(LIST + "?ordering=title").content.decode()
+    assert (
+        'facet__label">Medikal ve sağlık</span> <span class="count">'
+        f'<span aria-hidden="true">{before + 1}</span>'
+    ) in html
+
+
+def test_the_sidebars_links_keep_each_requests_ordering(client, seed):
+    client.get(LIST + "?ordering=title")
+    html = client.get(LIST + "?ordering=-added").content.decode()
+    assert 'href="/initiatives/?ordering=-added&amp;sector=medikal"' in html
+    assert "ordering=title" not in html
