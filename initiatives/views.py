@@ -102,7 +102,11 @@ class HomeView(TemplateView):
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
             sectors=options["sector"],
             provinces=options["province"],
-            province_map=province_map.from_options(options["province"], list_path),
+            # Built only when the template's {% cache %} of the map misses.
+            province_map=SimpleLazyObject(
+                lambda: province_map.from_options(options["province"], list_path)
+            ),
+            fragments=page_cache.fragment_key(self.request, QueryDict()),
         )
         return context
 

@@ -141,3 +141,21 @@ def test_the_sidebars_links_keep_each_requests_ordering(client, seed):
     html = client.get(LIST + "?ordering=-added").content.decode()
     assert 'href="/initiatives/?ordering=-added&amp;sector=medikal"' in html
     assert "ordering=title" not in html
+
+
+@pytest.mark.parametrize("path", ["/", LIST])
+def test_the_kept_map_and_sidebar_are_per_language(client, seed, path):
+    client.get(path)
+    html = client.get("/en" + path).content.decode()
+    assert 'href="/en/initiatives/?province=izmir"' in html
+    assert 'href="/initiatives/?province=izmir"' not in html
+    assert "İzmir: 4 initiatives" in html
+
+
+def test_the_home_pages_kept_parts_show_a_change_on_the_next_request(client, seed):
+    client.get("/")
+    medical = Sector.objects.get(slug="medikal")
+    InitiativeFactory(title="Yeni medikal küme", sectors=[medical])
+    html = client.get("/").content.decode()
+    assert "Yeni medikal küme</a>" in html  # the latest added
+    assert 'medikal">Medikal ve sağlık <span class="count">4</span>' in html
