@@ -3,13 +3,16 @@
 A row (includes/initiative_row.html) shows an initiative's title, years,
 sectors, provinces and lead institutions, which change only with the content
 (and so with its version), and its read count, which changes without it.
-Each row is kept rendered under (content version, language, initiative) with
-a marker where the read count goes; every render of any page, ordering or
-filter of the list reads the page's initiatives (one query, their order and
-read counts current) and puts each one's count in. Only the rows not kept
-yet load their sectors, provinces and partners: three queries for all of
-them, whatever their number.
+A page's rows are kept rendered, as one cache entry, under (content version,
+language, the page's initiatives in order) with a marker where each read
+count goes; every render reads the page's initiatives (one query, their
+order and read counts current), finds the entry for exactly those and puts
+each one's count in: any page, ordering or filter set listing the same
+initiatives in the same order shares it. Only on a miss are their sectors,
+provinces and partners loaded: three queries, whatever their number.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -31,27 +34,17 @@ def rows(initiatives, version, language_code):
     """The rendered rows of ``initiatives`` (a page's, in its order), each
     with its current read count."""
     initiatives = list(initiatives)
-    keys = {
-        initiative.pk: f"row{ENTRY_LAYOUT}:{version}:{language_code}:{initiative.pk}"
-        for initiative in initiatives
-    }
-    kept = {} if version is None else cache.get_many(list(keys.values()))
-    missing = [i for i in initiatives if keys[i.pk] not in kept]
-    if missing:
-        rendered = _render(missing)
-        kept.update({keys[pk]: html for pk, html in rendered.items()})
+    ids = ",".join(str(initiative.pk) for initiative in initiatives)
+    digest = hashlib.sha256(ids.encode()).hexdigest()
+    key = f"rows{ENTRY_LAYOUT}:{version}:{language_code}:{digest}"
+    kept = None if version is None else cache.get(key)
+    if kept is None:
+        kept = _render(initiatives)
         if version is not None:
-            cache.set_many(
-                {keys[pk]: html for pk, html in rendered.items()},
-                settings.FACET_CACHE_SECONDS,
-            )
+            cache.set(key, kept, settings.FACET_CACHE_SECONDS)
     return [
-        mark_safe(
-            kept[keys[initiative.pk]].replace(
-                READ_COUNT_MARKER, read_count(initiative.hit_count), 1
-            )
-        )
-        for initiative in initiatives
+        mark_safe(html.replace(READ_COUNT_MARKER, read_count(initiative.hit_count), 1))
+        for html, initiative in zip(kept, initiatives, strict=True)
     ]
 
 
@@ -73,10 +66,10 @@ def _render(initiatives):
             queryset=Partnership.objects.select_related("institution"),
         ),
     )
-    return {
-        initiative.pk: render_to_string(
+    return [
+        render_to_string(
             "includes/initiative_row.html",
             {"initiative": initiative, "read_count": mark_safe(READ_COUNT_MARKER)},
         )
         for initiative in initiatives
-    }
+    ]

@@ -2,6 +2,7 @@
 (list_rows.py): their read counts are still current on every render, and any
 change of content shows on the next request."""
 
+import pytest
 from django.db.models import F
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -33,3 +34,14 @@ def test_rows_are_kept_per_language(client, seed):
     assertContains(response, "<dt>Sectors</dt>")
     assertNotContains(response, "<dt>Sektörler</dt>")
     assertContains(response, " times</dd>")
+
+
+@pytest.mark.parametrize("path", [LIST, "/en" + LIST + "?ordering=title"])
+def test_a_page_shown_again_loads_no_sectors_provinces_or_partners(
+    client, seed, django_assert_num_queries, path
+):
+    first = client.get(path)
+    # version, the page's initiatives: the rows are kept rendered.
+    with django_assert_num_queries(2):
+        again = client.get(path)
+    assert again.content == first.content
