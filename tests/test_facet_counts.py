@@ -159,3 +159,11 @@ def test_the_home_pages_kept_parts_show_a_change_on_the_next_request(client, see
     html = client.get("/").content.decode()
     assert "Yeni medikal küme</a>" in html  # the latest added
     assert 'medikal">Medikal ve sağlık <span class="count">4</span>' in html
+
+
+def test_the_kept_filter_form_shows_each_requests_own_values(client, seed):
+    client.get(LIST + "?q=izmir&year_from=2005")
+    html = client.get(LIST + "?q=ankara&year_from=2010").content.decode()
+    assert 'value="ankara"' in html
+    assert 'value="2010"' in html
+    assert 'value="izmir"' not in html
