@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.utils.translation import gettext
 
-from . import facet_counts
+from . import facet_counts, page_cache
 from .facet_counts import FACETS
 from .models import Initiative, Institution
 from .translation import institution_name, translated
@@ -80,16 +80,26 @@ def initiative_facets(filterset, path, params, counted):
     return facets
 
 
+def counted(filterset, language_code):
+    """facet_counts.counts() of ``filterset`` under its request's content
+    version (one cache entry per version, filter set and language, shared by
+    the list, the home page and /statistics/), memoised on the filterset."""
+    result = getattr(filterset, "_facet_counts", None)
+    if result is None:
+        request = getattr(filterset, "request", None)
+        version = None if request is None else page_cache.request_version(request)
+        result = facet_counts.counts(filterset, version, language_code)
+        filterset._facet_counts = result
+    return result
+
+
 def option_counts(filterset, name, language_code):
     """[{value, label, count}] of facet ``name``: the published initiatives
-    under every other filter, per option, counted by ``facet_counts`` once per
-    filterset. /statistics/ counts with this, so its tables equal the list's
-    sidebar."""
-    counted = getattr(filterset, "_facet_counts", None)
-    if counted is None:
-        counted = facet_counts.counts(filterset, None, language_code)
-        filterset._facet_counts = counted
-    return [dict(option) for option in counted["facets"][name]]
+    under every other filter, per option (``counted``). /statistics/ counts
+    with this, so its tables equal the list's sidebar."""
+    return [
+        dict(option) for option in counted(filterset, language_code)["facets"][name]
+    ]
 
 
 class OptionLinks:

@@ -52,6 +52,21 @@ def request_version(request):
     return request.content_version
 
 
+def fragment_key(request, params):
+    """What a template's ``{% cache fragments.seconds name fragments.key %}``
+    of a part varies on: the request's content version, the language (the
+    tag does not add it) and the page's parameters but ``page``, so that
+    every page of one filter set and ordering shares the part and a change
+    of content makes new keys. No version row: nothing is kept (0 seconds)."""
+    version = request_version(request)
+    params = params.copy()
+    params.pop("page", None)
+    return {
+        "key": f"{version}:{get_language()}?{params.urlencode()}",
+        "seconds": 0 if version is None else settings.FACET_CACHE_SECONDS,
+    }
+
+
 def is_cacheable(request):
     return (
         request.method in ("GET", "HEAD")

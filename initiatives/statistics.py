@@ -246,7 +246,8 @@ class StatisticsView(FilteredListMixin, TemplateView):
             )
         context.update(
             tables=tables,
-            total=filterset.qs.count(),
+            # The list's count, from the same cached facet counts.
+            total=facets.counted(filterset, language)["total"],
             list_url=reverse("initiatives:initiative_list") + query,
             active_filters=facets.active_filters(
                 filterset, self.request.path, params, language

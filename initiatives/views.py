@@ -14,14 +14,15 @@ from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import (
     canonical,
-    facet_counts,
     facets,
     hits,
+    list_rows,
     page_cache,
     province_map,
     reads_chart,
@@ -82,10 +83,10 @@ class HomeView(TemplateView):
         published = Initiative.objects.published()
         # The home page's figures and entry points are the unfiltered list's
         # facets: one cached entry per content version, shared with the list.
-        unfiltered = InitiativeFilter(QueryDict(), queryset=published)
-        counted = facet_counts.counts(
-            unfiltered, page_cache.request_version(self.request), get_language()
+        unfiltered = InitiativeFilter(
+            QueryDict(), queryset=published, request=self.request
         )
+        counted = facets.counted(unfiltered, get_language())
         options = counted["facets"]
         list_path = reverse("initiatives:initiative_list")
         context.update(
@@ -105,7 +106,11 @@ class HomeView(TemplateView):
             latest=published.order_by("-date_added", "-id")[:HOME_LIST_LENGTH],
             sectors=options["sector"],
             provinces=options["province"],
-            province_map=province_map.from_options(options["province"], list_path),
+            # Built only when the template's {% cache %} of the map misses.
+            province_map=SimpleLazyObject(
+                lambda: province_map.from_options(options["province"], list_path)
+            ),
+            fragments=page_cache.fragment_key(self.request, QueryDict()),
         )
         return context
 
@@ -120,9 +125,9 @@ class InitiativeListView(FilteredListMixin, ListView):
         return Initiative.objects.published()
 
     def get_queryset(self):
-        return self.filterset.qs.prefetch_related(
-            "sectors", "provinces", _partnerships_with_institutions()
-        )
+        # The rows' sectors, provinces and partners are loaded by list_rows
+        # for the rows it has not kept rendered.
+        return self.filterset.qs
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -134,14 +139,21 @@ class InitiativeListView(FilteredListMixin, ListView):
         filterset, path, params = self.filterset, self.request.path, self.params
         language = get_language()
         # Before the paginator, which takes its count from here.
-        self.counted = facet_counts.counts(
-            filterset, page_cache.request_version(self.request), language
-        )
+        self.counted = facets.counted(filterset, language)
         context = super().get_context_data(**kwargs)
-        facet_list = facets.initiative_facets(filterset, path, params, self.counted)
+        version = page_cache.request_version(self.request)
+        # Built only when the template's {% cache %} of the sidebar or the
+        # map misses: both are a function of the version, the language and
+        # the parameters but the page, so every page of a filter set and
+        # ordering shares them.
+        facet_list = SimpleLazyObject(
+            lambda: facets.initiative_facets(filterset, path, params, self.counted)
+        )
         context.update(
+            rows=list_rows.rows(context["page_obj"], version, language),
             facets=facet_list,
-            province_map=province_map.from_facets(facet_list),
+            province_map=SimpleLazyObject(lambda: province_map.from_facets(facet_list)),
+            fragments=page_cache.fragment_key(self.request, params),
             active_filters=facets.active_filters(filterset, path, params, language),
             hidden_filters=facets.hidden_filters(filterset),
             export_query=facets.link("", params, set_values={"ordering": None}),

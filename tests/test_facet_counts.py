@@ -24,8 +24,9 @@ def test_other_orderings_and_pages_reuse_the_counts(
     client, seed, django_assert_num_queries
 ):
     first = client.get(LIST + "?province=izmir")
-    # version, the page, its sectors, provinces and partners, the province
-    # slug checked: no facet query, no count query.
+    # version, the page, the province slug checked, and (another order, so
+    # rows not kept yet: list_rows.py) its sectors, provinces and partners:
+    # no facet query, no count query.
     with django_assert_num_queries(6):
         again = client.get(LIST + "?ordering=title&province=izmir&page=1")
     assert options(again, "sector") == options(first, "sector")
@@ -120,3 +121,49 @@ def test_hidden_initiatives_and_second_roles_count_nothing(client, query):
     assert options(response, "institution") == {institution.slug: 1}
     assert options(response, "sector") == {sector.slug: 1}
     assert response.context["paginator"].count == 1
+
+
+def test_the_rendered_sidebar_and_map_show_a_change_on_the_next_request(client, seed):
+    medical = Sector.objects.get(slug="medikal")
+    before = options(client.get(LIST + "?ordering=title"), "sector")["medikal"]
+    # Another page and ordering of the same filter set: the kept sidebar.
+    client.get(LIST + "?page=1")
+    InitiativeFactory(title="Yeni medikal küme", sectors=[medical])
+    html = client.get(LIST + "?ordering=title").content.decode()
+    assert (
+        'facet__label">Medikal ve sağlık</span> <span class="count">'
+        f'<span aria-hidden="true">{before + 1}</span>'
+    ) in html
+
+
+def test_the_sidebars_links_keep_each_requests_ordering(client, seed):
+    client.get(LIST + "?ordering=title")
+    html = client.get(LIST + "?ordering=-added").content.decode()
+    assert 'href="/initiatives/?ordering=-added&amp;sector=medikal"' in html
+    assert "ordering=title" not in html
+
+
+@pytest.mark.parametrize("path", ["/", LIST])
+def test_the_kept_map_and_sidebar_are_per_language(client, seed, path):
+    client.get(path)
+    html = client.get("/en" + path).content.decode()
+    assert 'href="/en/initiatives/?province=izmir"' in html
+    assert 'href="/initiatives/?province=izmir"' not in html
+    assert "İzmir: 4 initiatives" in html
+
+
+def test_the_home_pages_kept_parts_show_a_change_on_the_next_request(client, seed):
+    client.get("/")
+    medical = Sector.objects.get(slug="medikal")
+    InitiativeFactory(title="Yeni medikal küme", sectors=[medical])
+    html = client.get("/").content.decode()
+    assert "Yeni medikal küme</a>" in html  # the latest added
+    assert 'medikal">Medikal ve sağlık <span class="count">4</span>' in html
+
+
+def test_the_kept_filter_form_shows_each_requests_own_values(client, seed):
+    client.get(LIST + "?q=izmir&year_from=2005")
+    html = client.get(LIST + "?q=ankara&year_from=2010").content.decode()
+    assert 'value="ankara"' in html
+    assert 'value="2010"' in html
+    assert 'value="izmir"' not in html

@@ -163,7 +163,17 @@ def facet(response, name):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "?province=izmir", "?sector=medikal", "?q=clusters&year_from=2007"],
+    [
+        "",
+        "?province=izmir",
+        "?sector=medikal",
+        "?q=clusters&year_from=2007",
+        # The search and years with facet filters: applied once for every
+        # facet's base (facet_counts._common).
+        "?q=küme&year_to=2020&province=izmir",
+        "?q=küme&sector=medikal&province=ankara&year_to=2012",
+        "?q=proje&status=unknown&sector=medikal",
+    ],
 )
 def test_each_facet_count_is_what_its_link_would_list(client, seed, query):
     response = client.get(LIST + query)
