@@ -23,13 +23,8 @@ from django.utils.translation import gettext as _
 
 from . import version_restore
 from .version_history import Names, current_fields, differences, history, how_of
-from .versions import (
-    fields_of,
-    form_revision,
-    keep_baseline,
-    latest_version_id,
-    versions_of,
-)
+from .version_reads import versions_of
+from .versions import fields_of, form_revision, keep_baseline, latest_version_id
 
 
 class VersionedFormAdmin:

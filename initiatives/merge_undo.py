@@ -29,13 +29,8 @@ from .models import (
     RevisionOrigin,
     in_default_language,
 )
-from .versions import (
-    fields_of,
-    latest_version_ids,
-    names_taken,
-    save_revision,
-    write_fields,
-)
+from .version_reads import names_taken, write_fields
+from .versions import fields_of, latest_version_ids, save_revision
 
 UNDONE = "undone"
 ALREADY_UNDONE = "already_undone"

@@ -29,13 +29,8 @@ from .models import (
     Sector,
     in_default_language,
 )
-from .versions import (
-    fields_of,
-    keep_baseline,
-    names_taken,
-    save_revision,
-    write_fields,
-)
+from .version_reads import names_taken, write_fields
+from .versions import fields_of, keep_baseline, save_revision
 
 RECOVERED = "recovered"
 EXISTS = "exists"

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from .models import Initiative, Institution, Link, Partnership, Province, Sector
 from .translation import translated_fields
-from .versions import concrete_fields, document, fields_of, versions_of
+from .version_reads import versions_of
+from .versions import concrete_fields, document, fields_of
 
 RELATIONS = ("sectors", "provinces", "_partners", "_links")
 

@@ -26,7 +26,8 @@ from .models import (
 )
 from .models import Institution as InstitutionModel
 from .version_history import comparable, current_fields
-from .versions import fields_of, latest_version_id, save_revision, write_fields
+from .version_reads import write_fields
+from .versions import fields_of, latest_version_id, save_revision
 
 RESTORED = "restored"
 UNCHANGED = "unchanged"

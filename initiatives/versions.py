@@ -343,18 +343,6 @@ def keep_baseline(objects, *, relations=None):
     )
 
 
-# -- reading -----------------------------------------------------------------
-
-
-def versions_of(obj):
-    """The versions of ``obj``, newest first, with who made them and how."""
-    return (
-        Version.objects.get_for_object(obj)
-        .select_related("revision__user", "revision__origin")
-        .order_by("-pk")
-    )
-
-
 def latest_version_ids(model, pks, *, first=False):
     """{pk: id of its latest (or ``first``) version}, a query per 900 records;
     records without any version are left out."""
@@ -380,32 +368,3 @@ def latest_version_ids(model, pks, *, first=False):
 
 def latest_version_id(obj):
     return latest_version_ids(type(obj), [obj.pk]).get(obj.pk)
-
-
-# -- writing a version back --------------------------------------------------
-
-
-def write_fields(obj, fields):
-    """Set ``obj``'s versioned fields (each language's column) from a
-    version's ``fields``; derived columns are left to ``save()``."""
-    from .translation import translated_fields
-
-    originals = set(translated_fields(type(obj)))
-    for model_field in concrete_fields(type(obj)):
-        if model_field.name in fields and model_field.name not in originals:
-            value = model_field.to_python(fields[model_field.name])
-            if value is None and not model_field.null:
-                value = ""
-            setattr(obj, model_field.attname, value)
-
-
-def names_taken(model, fields, *, exclude=()):
-    """The records of ``model`` (other than ``exclude``) that now have the
-    address or a name in either language of the version ``fields``."""
-    from django.db.models import Q
-
-    same = Q(slug=fields.get("slug"))
-    for name in (fields.get("name_tr"), fields.get("name_en")):
-        if name:
-            same |= Q(name_tr=name) | Q(name_en=name)
-    return [str(o) for o in model._default_manager.filter(same).exclude(pk__in=exclude)]

@@ -16,7 +16,8 @@ from initiatives.transfer import (
     import_file,
 )
 from initiatives.transfer.conflicts import OVERWRITE, REFUSE
-from initiatives.versions import fields_of, latest_version_id, versions_of
+from initiatives.version_reads import versions_of
+from initiatives.versions import fields_of, latest_version_id
 from tests.factories import InitiativeFactory, SectorFactory
 from tests.test_import_admin import CONFIRM_URL, IMPORT_URL, upload
 from tests.test_resources import parse_csv, write_csv

@@ -8,7 +8,8 @@ from pytest_django.asserts import assertContains
 
 from initiatives.models import Initiative, Institution, Sector
 from initiatives.version_deletes import deleted_versions
-from initiatives.versions import fields_of, latest_version_id, versions_of
+from initiatives.version_reads import versions_of
+from initiatives.versions import fields_of, latest_version_id
 from tests.factories import InitiativeFactory, InstitutionFactory, SectorFactory
 from tests.test_versions import history_url, restore_url
 

@@ -21,7 +21,8 @@ from initiatives.models import (
     Sector,
 )
 from initiatives.transfer import SectorResource, export_file, import_file
-from initiatives.versions import document, fields_of, latest_version_id, versions_of
+from initiatives.version_reads import versions_of
+from initiatives.versions import document, fields_of, latest_version_id
 from tests.factories import InitiativeFactory, InstitutionFactory, SectorFactory
 from tests.test_admin import initiative_form, turkish, with_link, with_partners
 from tests.test_resources import new_row, parse_csv, write_csv
