@@ -29,6 +29,9 @@ def create_index(apps, schema_editor):
         return
     try:
         with transaction.atomic(using=connection.alias):
+            # Indexing a large registry may take longer than the app's
+            # DJANGO_PG_STATEMENT_TIMEOUT_MS; until the migration's end.
+            schema_editor.execute("SET LOCAL statement_timeout = 0")
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             schema_editor.execute(
                 f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} "
