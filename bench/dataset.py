@@ -189,6 +189,8 @@ def analyze():
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Longer than the app's DJANGO_PG_STATEMENT_TIMEOUT_MS.
+            cursor.execute("SET statement_timeout = 0")
             cursor.execute("VACUUM ANALYZE")
 
 
