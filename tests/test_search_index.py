@@ -85,6 +85,13 @@ def test_search_from_the_index_finds_exactly_what_the_rule_finds(registry):
             cursor.execute("SET LOCAL enable_seqscan = off")
         # (Without the list's order, which a table of seven rows follows.)
         assert INDEX in plan(Initiative.objects.search("kumelenme").order_by())
+        # A word of one or two characters has no trigram to look up: the
+        # index would read all of itself, so the rows are read instead.
+        for short in ("k", "ku"):
+            assert INDEX not in plan(Initiative.objects.search(short).order_by())
+        both = plan(Initiative.objects.search("kumelenme ku").order_by())
+        assert "Index Cond: (search_text ~~ '%kumelenme%'::text)" in both
+        assert "'%ku%'" in both and "~~ '%ku%'::text))" not in both
     for q in QUERIES:
         found = set(Initiative.objects.search(q).values_list("slug", flat=True))
         assert found == by_the_rule(q), q
