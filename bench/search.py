@@ -6,7 +6,8 @@
 For each N, the registry is generated twice by bench/dataset.py in a fresh
 database (a SQLite file in a temporary directory or, with
 BENCH_DATABASE_URL=postgres://user@host:port/any, the database
-"clusters_bench_search" on that server, dropped and made again): once with
+"clusters_bench_search" on that server, or BENCH_DATABASE_NAME, dropped and
+made again): once with
 Turkish texts only (the registry before issue 10, whose search text had one
 language) and once in Turkish and English. A fresh process then times each
 query (the median of 5 runs, after one warm-up):
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # shadow the django-import-export package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 PYTHON = sys.executable
-DATABASE = "clusters_bench_search"
+DATABASE = os.environ.get("BENCH_DATABASE_NAME", "clusters_bench_search")
 QUERIES = [
     "kümelenme",  # Turkish, in a quarter of the titles
     "kumelenme",  # the same, typed without Turkish letters

@@ -99,7 +99,8 @@ def test_the_english_columns_come_after_the_old_layout_which_is_unchanged():
     # ... and before the record's version at export (issue 13), the last.
     assert list(INITIATIVE_COLUMNS[24:]) == [*ENGLISH_COLUMNS, "version"]
     assert InstitutionResource.columns[-2:] == ("name_en", "version")
-    assert SectorResource.columns == ("slug", "name", "name_en", "version")
+    assert SectorResource.columns[:3] == ("slug", "name", "name_en")
+    assert SectorResource.columns[-1] == "version"
 
 
 def test_the_seed_exports_turkish_in_the_old_columns_and_english_at_the_end(seed):

@@ -2,8 +2,9 @@
 the public sees, the list's order, folded search) and multi-row writes that
 keep the derived columns and the search text (search.py) right."""
 
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import connections, models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone, translation
 
 from .. import search, text
@@ -42,6 +43,10 @@ def a_year_before(day):
         return day.replace(year=day.year - 1, day=28)
 
 
+# pg_trgm looks words up by their three-character pieces.
+TRIGRAM = 3
+
+
 class FoldedSearchQuerySet(models.QuerySet):
     folded_search_field = "search_text"
 
@@ -51,9 +56,17 @@ class FoldedSearchQuerySet(models.QuerySet):
         Folding is Turkish-aware (text.fold), so "izmir", "IZMIR", "İzmir" and
         "izmır" all match "İzmir", the same on every database.
         """
-        qs = self
+        qs, field = self, self.folded_search_field
         for term in text.search_terms(query):
-            qs = qs.filter(**{f"{self.folded_search_field}__contains": term})
+            if len(term) < TRIGRAM and connections[self.db].vendor == "postgresql":
+                # The trigram index of the search text (migration 0021) has
+                # nothing to look up for a shorter word and would read all of
+                # itself, slower than the rows: match an expression that it is
+                # not an index of, so the planner reads the rows (same result).
+                scanned = Concat(F(field), Value(""), output_field=models.TextField())
+                qs = qs.alias(_scanned=scanned).filter(_scanned__contains=term)
+            else:
+                qs = qs.filter(**{f"{field}__contains": term})
         return qs
 
 

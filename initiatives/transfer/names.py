@@ -188,7 +188,8 @@ class SectorResource(_NameSlugResource):
     extra_derived = ["search_text"]
 
     model = Sector
-    columns = ("slug", "name", "name_en", "version")
+    # ``keywords``: other words the sector is known by (search uses them).
+    columns = ("slug", "name", "name_en", "keywords", "version")
     verbose_name = gettext_lazy("Sectors")
 
 
