@@ -52,7 +52,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("initiatives", "0019_versions"),
+        ("initiatives", "0020_merges_and_deletions"),
     ]
 
     operations = [
