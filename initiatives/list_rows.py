@@ -10,6 +10,11 @@ order and read counts current), finds the entry for exactly those and puts
 each one's count in: any page, ordering or filter set listing the same
 initiatives in the same order shares it. Only on a miss are their sectors,
 provinces and partners loaded: three queries, whatever their number.
+
+Which initiatives a page holds is kept too (``page_initiatives``), per content
+version and canonical request (filters, search, ordering, page, language):
+finding them may scan many rows (a search), reading them again by id does
+not. Not for the order by reads, which changes without the content version.
 """
 
 import hashlib
@@ -22,12 +27,27 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from .models import Partnership
+from .models import Initiative, Partnership
 
 # Part of every key, like page_cache.ENTRY_LAYOUT.
 ENTRY_LAYOUT = 1
 # Stands where a row's read count goes.
 READ_COUNT_MARKER = "<!--row-read-count-->"
+
+
+def page_initiatives(object_list, key):
+    """``list(object_list)`` (a page of published initiatives), with the ids
+    it found kept under ``key`` (None: nothing kept); later the same
+    initiatives are read by id, in that order, their read counts current."""
+    kept = None if key is None else cache.get(key)
+    if kept is None:
+        initiatives = list(object_list)
+        if key is not None:
+            cache.set(key, [i.pk for i in initiatives], settings.FACET_CACHE_SECONDS)
+        return initiatives
+    # Kept under the content version: none of them was unpublished since.
+    by_id = Initiative.objects.published().in_bulk(kept)
+    return [by_id[pk] for pk in kept]
 
 
 def rows(initiatives, version, language_code):

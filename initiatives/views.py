@@ -150,7 +150,9 @@ class InitiativeListView(FilteredListMixin, ListView):
             lambda: facets.initiative_facets(filterset, path, params, self.counted)
         )
         context.update(
-            rows=list_rows.rows(context["page_obj"], version, language),
+            rows=list_rows.rows(
+                self.page_initiatives(context["page_obj"]), version, language
+            ),
             facets=facet_list,
             province_map=SimpleLazyObject(lambda: province_map.from_facets(facet_list)),
             fragments=page_cache.fragment_key(self.request, params),
@@ -161,6 +163,16 @@ class InitiativeListView(FilteredListMixin, ListView):
             licence_url=settings.DATA_LICENCE_URL,
         )
         return context
+
+    def page_initiatives(self, page):
+        """The page's initiatives; which ones, kept per content version and
+        canonical request, unless they are ordered by reads."""
+        version = page_cache.request_version(self.request)
+        by_reads = self.filterset.form.cleaned_data.get("ordering") == "-hits"
+        key = None
+        if version is not None and not by_reads:
+            key = "ids:" + page_cache.cache_key(self.request, version)
+        return list_rows.page_initiatives(page.object_list, key)
 
 
 class InitiativeDetailView(DetailView):
