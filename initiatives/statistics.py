@@ -10,6 +10,7 @@ and reads count the initiatives matching every filter.
 """
 
 from django.db.models import Count, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -127,23 +128,23 @@ def reads_per_month_rows(filterset, language_code):
     ]
 
 
-# Initiatives asked for in one query when the hit tables are kept apart.
-ID_CHUNK = 10_000
-
-
 def _reads_per_day(matching):
     """Rows of day and reads of the ``matching`` initiatives. When the hit
     tables have a database of their own (SQLite, docs/ARCHITECTURE.md "Reads
     on SQLite") no query can join them to the registry: the matching ids are
-    read first and asked for in chunks (a day may then come once per chunk)."""
+    read first and handed to the hits database as one JSON array, which
+    SQLite's json_each reads (one parameter whatever their number, not one
+    per id)."""
     per_day = DailyHit.objects.order_by().values("day").annotate(reads=Sum("count"))
     if not read_counts.kept_apart():
         return per_day.filter(initiative__in=matching)
-    ids = list(matching.values_list("pk", flat=True))
-    rows = []
-    for start in range(0, len(ids), ID_CHUNK):
-        rows.extend(per_day.filter(initiative_id__in=ids[start : start + ID_CHUNK]))
-    return rows
+    ids = matching.values_list("pk", flat=True)
+    id_array = "[" + ",".join(map(str, ids)) + "]"
+    if id_array == "[]":
+        return []
+    return per_day.filter(
+        initiative_id__in=RawSQL("SELECT value FROM json_each(%s)", (id_array,))
+    )
 
 
 # name: (title, first column, what is counted, chart, rows), in page order.
