@@ -185,14 +185,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options["options"] = (
         f"-c lock_timeout={int(os.environ.get('DJANGO_PG_LOCK_TIMEOUT_MS', '5000'))} "
         "-c statement_timeout="
-        f"{int(os.environ.get('DJANGO_PG_STATEMENT_TIMEOUT_MS', '10000'))} "
-        # Memory for each sort or hash of a statement (per node, per
-        # connection) before it spills to disk. The default 4 MB makes the
-        # facet counts at 100,000 initiatives (each institution's distinct
-        # initiatives) sort on disk; 16 MB keeps them in memory, and with
-        # gunicorn's few workers a few such nodes at once stay far below the
-        # server's memory. Set in the connection string: no extra query.
-        f"-c work_mem={int(os.environ.get('DJANGO_PG_WORK_MEM_KB', '16384'))}kB"
+        f"{int(os.environ.get('DJANGO_PG_STATEMENT_TIMEOUT_MS', '10000'))}"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
