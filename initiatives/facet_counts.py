@@ -119,8 +119,7 @@ def _base_ids(filterset, name):
     """The ids of facet ``name``'s base, or None when no other filter is
     active: then the base is every published initiative (the filterset's
     queryset is ``published()``), counted the cheap way (``_grouped``)."""
-    others = [f for f in filterset.filters if f not in (name, "ordering")]
-    if not any(filterset.active_values(other) for other in others):
+    if not filterset.narrows(exclude=(name,)):
         return None
     base = filterset.filter_queryset(filterset.queryset.all(), exclude=(name,))
     return base.order_by().values("pk")
