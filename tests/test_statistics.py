@@ -128,7 +128,7 @@ def test_reads_per_month_are_the_sums_of_the_daily_counts_with_empty_months(
     assert rows == {"Ocak 2026": "3"}
 
 
-def test_reads_per_month_leave_out_hidden_initiatives_and_unmatched_filters(
+def test_reads_per_month_leave_out_hidden_and_deleted_initiatives_and_unmatched_filters(
     client, seed
 ):
     shown = Initiative.objects.get(slug="medical-industry-clusters")
@@ -136,6 +136,9 @@ def test_reads_per_month_leave_out_hidden_initiatives_and_unmatched_filters(
     add_reads(shown, (datetime.date(2026, 2, 3), 5))
     add_reads(hidden, (datetime.date(2026, 2, 4), 40))
     Initiative.objects.filter(pk=hidden.pk).update(is_published=False)
+    deleted = Initiative.objects.published().exclude(pk=shown.pk).first()
+    add_reads(deleted, (datetime.date(2026, 3, 9), 60))
+    deleted.delete()
     rows = table_rows(client.get("/en/statistics/"), "reads")
     assert rows == {"February 2026": "5"}
     # A filter that matches no initiative: no reads, no error.
