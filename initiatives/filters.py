@@ -328,6 +328,16 @@ class InitiativeFilter(django_filters.FilterSet):
             return list(value)
         return [value]
 
+    def narrows(self, exclude=()):
+        """Whether any filter but ``ordering`` and those of ``exclude`` has a
+        valid value: if not, the queryset is every initiative it started
+        from."""
+        return any(
+            self.active_values(name)
+            for name in self.filters
+            if name != "ordering" and name not in exclude
+        )
+
 
 def published_filter_or_400(request):
     """``(filterset, None)``: the list's filters over the published

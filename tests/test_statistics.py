@@ -128,6 +128,24 @@ def test_reads_per_month_are_the_sums_of_the_daily_counts_with_empty_months(
     assert rows == {"Ocak 2026": "3"}
 
 
+def test_reads_per_month_leave_out_hidden_and_deleted_initiatives_and_unmatched_filters(
+    client, seed
+):
+    shown = Initiative.objects.get(slug="medical-industry-clusters")
+    hidden = Initiative.objects.get(slug="inoviz-izmir-for-health")
+    add_reads(shown, (datetime.date(2026, 2, 3), 5))
+    add_reads(hidden, (datetime.date(2026, 2, 4), 40))
+    Initiative.objects.filter(pk=hidden.pk).update(is_published=False)
+    deleted = Initiative.objects.published().exclude(pk=shown.pk).first()
+    add_reads(deleted, (datetime.date(2026, 3, 9), 60))
+    deleted.delete()
+    rows = table_rows(client.get("/en/statistics/"), "reads")
+    assert rows == {"February 2026": "5"}
+    # A filter that matches no initiative: no reads, no error.
+    rows = table_rows(client.get("/en/statistics/?q=zzzznothing"), "reads")
+    assert rows == {}
+
+
 def test_the_csv_of_a_table_has_its_rows_in_the_page_language(client, seed):
     response = client.get("/en/statistics/provinces.csv?sector=medikal")
     assert response.status_code == 200
