@@ -2,7 +2,7 @@
 (migration 0021); where the index cannot be made, search still works.
 
 On SQLite there is no trigram index: the same assertions check the scan of
-its own index of the search text (migration 0023).
+its own index of the search text (migration 0022).
 """
 
 import importlib
@@ -130,7 +130,7 @@ def test_without_the_right_to_make_the_index_the_migration_goes_on(registry):
 
 def test_on_sqlite_a_search_reads_its_index_instead_of_the_rows(registry):
     """SQLite cannot look ``LIKE '%word%'`` up, but scans the index of
-    (is_published, search_text) rather than every wide row (migration 0023):
+    (is_published, search_text) rather than every wide row (migration 0022):
     the matching ids the facet counts start from come from the index alone."""
     matching = Initiative.objects.published().search("zzyzx").values("pk").order_by()
     sql, params = matching.query.sql_with_params()
