@@ -9,7 +9,7 @@ FilterSets (filters.py) check the values; this module only reads the valid
 ones (``active_values``).
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import Count
 from django.utils.translation import gettext
@@ -104,7 +104,8 @@ def option_counts(filterset, name, language_code):
 
 class OptionLinks:
     """The links of one facet's options: ``link()``'s result for each, with
-    the parameters around the facet's own encoded once, not per option."""
+    the parameters around the facet's own encoded once, not per option (a
+    list at 100,000 initiatives has hundreds of options)."""
 
     def __init__(self, path, params, name):
         params = params.copy()
@@ -117,15 +118,22 @@ class OptionLinks:
         at = keys.index(name)
         self.before = [(k, v) for k in keys[:at] for v in params.getlist(k)]
         self.after = [(k, v) for k in keys[at + 1 :] for v in params.getlist(k)]
+        # An option not selected adds its value (repeatable) or replaces the
+        # current ones: what comes before and after it is the same for all.
+        kept = self.current if name in REPEATABLE else []
+        self.head = urlencode(self.before + [(name, v) for v in kept])
+        self.tail = urlencode(self.after)
+        self.key = quote_plus(name)
 
     def url(self, value, selected):
         if selected:
             values = [v for v in self.current if v != value]
-        elif self.name in REPEATABLE:
-            values = [*self.current, value]
+            query = urlencode(
+                self.before + [(self.name, v) for v in values] + self.after
+            )
         else:
-            values = [value]
-        query = urlencode(self.before + [(self.name, v) for v in values] + self.after)
+            own = f"{self.key}={quote_plus(value)}"
+            query = "&".join(part for part in (self.head, own, self.tail) if part)
         return f"{self.path}?{query}" if query else self.path
 
 

@@ -621,13 +621,18 @@ def test_each_institution_kind_count_is_what_its_link_lists(client, seed, query)
 
 @pytest.mark.parametrize(
     "query",
-    ["", "q=k%C3%BCme&province=izmir&province=ankara&page=3", "status=active&q=x"],
+    [
+        "",
+        "q=k%C3%BCme&province=izmir&province=ankara&page=3",
+        "status=active&q=x",
+        "province=izmir&q=a+b%26c&sector=makine&ordering=title",
+    ],
 )
-@pytest.mark.parametrize("name", ["province", "status", "sector"])
+@pytest.mark.parametrize("name", ["province", "status", "sector", "institution"])
 def test_an_option_link_built_once_per_facet_is_the_link_of_link(query, name):
     params = QueryDict(query, mutable=True)
     links = facets.OptionLinks(LIST, params, name)
-    for value in ["izmir", "samsun", "active"]:
+    for value in ["izmir", "samsun", "active", "makine", "çay & şeker=1"]:
         for selected in (True, False):
             if selected:
                 expected = facets.link(LIST, params, remove=(name, value))
