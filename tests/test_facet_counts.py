@@ -5,7 +5,7 @@ content shows on the next request."""
 import pytest
 from django.http import QueryDict
 
-from initiatives import facet_counts
+from initiatives import facet_counts, facet_sql
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, Sector
 from tests.factories import InitiativeFactory, InstitutionFactory, PartnershipFactory
@@ -167,3 +167,42 @@ def test_the_kept_filter_form_shows_each_requests_own_values(client, seed):
     assert 'value="ankara"' in html
     assert 'value="2010"' in html
     assert 'value="izmir"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["q=küme", "q=a", "q=ostim", "q=küme&sector=medikal", "q=zzqq"]
+)
+def test_a_search_counted_either_way_round_gives_the_same_counts(seed, query):
+    # Hidden initiatives the search finds and does not find: neither counts.
+    InitiativeFactory(title="Gizli küme girişimi", is_published=False)
+    InitiativeFactory(title="Gizli başka girişim", is_published=False)
+    counted = []
+    for mostly in (False, True):
+        filterset = InitiativeFilter(
+            QueryDict(query), queryset=Initiative.objects.published()
+        )
+        filterset.is_valid()
+        statement = facet_sql.FacetStatement(filterset)
+        statement.mostly = mostly
+        for name in facet_counts.FACETS:
+            statement.add(name)
+        counted.append(
+            sorted((name, row["count"], str(row)) for name, row in statement.rows())
+        )
+    assert counted[0] == counted[1]
+
+
+@pytest.mark.django_db
+def test_a_search_finding_most_initiatives_is_counted_the_other_way_round(seed):
+    def mostly(query):
+        filterset = InitiativeFilter(
+            QueryDict(query), queryset=Initiative.objects.published()
+        )
+        filterset.is_valid()
+        statement = facet_sql.FacetStatement(filterset)
+        statement.add("sector")
+        return statement.mostly
+
+    assert mostly("q=a") is True  # in every initiative's text
+    assert mostly("q=ostim") is False

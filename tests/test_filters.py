@@ -173,6 +173,13 @@ def facet(response, name):
         "?q=küme&year_to=2020&province=izmir",
         "?q=küme&sector=medikal&province=ankara&year_to=2012",
         "?q=proje&status=unknown&sector=medikal",
+        # A search alone, finding most initiatives or few; and with one
+        # filter, whose facet's base is the search alone (facet_sql.py).
+        "?q=küme",
+        "?q=a",
+        "?q=ostim",
+        "?q=küme&sector=medikal",
+        "?q=a&province=izmir&province=ankara",
     ],
 )
 def test_each_facet_count_is_what_its_link_would_list(client, seed, query):

@@ -57,6 +57,17 @@ def test_sqlite_is_configured_for_concurrent_use(tmp_path):
     assert result.stdout.split() == ["wal", "IMMEDIATE"], result.stderr
 
 
+def test_sqlite_reads_the_registry_through_a_memory_map(tmp_path):
+    code = (
+        "from django.db import connection; c = connection.cursor();"
+        "print(c.execute('PRAGMA mmap_size').fetchone()[0])"
+    )
+    env = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SQLITE_PATH": str(tmp_path / "d")}
+    assert run_settings(env, code).stdout.split() == [str(1 << 30)]
+    env["DJANGO_SQLITE_MMAP_BYTES"] = "0"  # off, where mapping files is unsafe
+    assert run_settings(env, code).stdout.split() == ["0"]
+
+
 def test_sqlite_counts_reads_in_a_second_file_beside_the_registry(tmp_path):
     code = (
         "from django.conf import settings; from django.db import connections;"

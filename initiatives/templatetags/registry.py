@@ -1,8 +1,9 @@
+import html
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -69,29 +70,41 @@ def institution_name(institution, style="inline"):
 def facet_options(options):
     """The list items of a facet's options (facets.initiative_facets), made
     here rather than by the template engine: the list has hundreds of them
-    (an option per institution) on every render."""
-    return format_html_join(
-        "\n",
-        '<li><a href="{}"{}{}><span class="facet__label">{}</span> '
-        '<span class="count"><span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">{}</span></span>{}</a></li>',
-        (
-            (
-                option["url"],
-                mark_safe(' class="is-selected" aria-current="true"')
-                if option["selected"]
-                else "",
-                format_html(' title="{}"', option["title"])
-                if option.get("title") and option["title"] != option["label"]
-                else "",
-                option["label"],
-                option["shown"],
-                option["spoken"],
-                _selected_note() if option["selected"] else "",
-            )
-            for option in options
-        ),
-    )
+    (an option per institution) on every render after a change. Each value is
+    escaped as format_html() would, by the standard library's html.escape
+    (which Django's escape() calls) without the lazy-string checks around
+    each call: a quarter of the cost."""
+    selected_note = _selected_note()
+    items = []
+    for option in options:
+        title = option.get("title")
+        selected = option["selected"]
+        items.append(
+            f'<li><a href="{_escape(option["url"])}"'
+            f"{SELECTED if selected else ''}"
+            f"{_title(title) if title and title != option['label'] else ''}>"
+            f'<span class="facet__label">{_escape(option["label"])}</span> '
+            f'<span class="count"><span aria-hidden="true">'
+            f"{_escape(option['shown'])}</span>"
+            f'<span class="visually-hidden">{_escape(option["spoken"])}</span>'
+            f"</span>{selected_note if selected else ''}</a></li>"
+        )
+    return mark_safe("\n".join(items))
+
+
+SELECTED = ' class="is-selected" aria-current="true"'
+
+
+def _escape(value):
+    # As conditional_escape(): a value that knows its own markup (a label in
+    # the other language, translation.Translated) gives it.
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _title(title):
+    return f' title="{_escape(title)}"'
 
 
 def _selected_note():
