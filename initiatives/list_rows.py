@@ -11,10 +11,12 @@ each one's count in: any page, ordering or filter set listing the same
 initiatives in the same order shares it. Only on a miss are their sectors,
 provinces and partners loaded: three queries, whatever their number.
 
-Which initiatives a page holds is kept too (``page_initiatives``), per content
+Which initiatives a page holds is kept too (``page_rows``), per content
 version and canonical request (filters, search, ordering, page, language):
 finding them may scan many rows (a search), reading them again by id does
-not. Not for the order by reads, which changes without the content version.
+not; and when their rows are kept too, only their read counts are read (no
+initiative is loaded). Not for the order by reads, which changes without the
+content version.
 """
 
 import hashlib
@@ -35,36 +37,54 @@ ENTRY_LAYOUT = 1
 READ_COUNT_MARKER = "<!--row-read-count-->"
 
 
-def page_initiatives(object_list, key):
-    """``list(object_list)`` (a page of published initiatives), with the ids
-    it found kept under ``key`` (None: nothing kept); later the same
-    initiatives are read by id, in that order, their read counts current."""
-    kept = None if key is None else cache.get(key)
+def page_rows(object_list, ids_key, version, language_code):
+    """The rendered rows of a page of published initiatives (``object_list``,
+    a lazy QuerySet), each with its current read count. Which initiatives
+    the page holds is kept under ``ids_key`` (None: not kept); when they and
+    their rows are kept, only their read counts are read (one narrow query,
+    no initiative loaded)."""
+    kept = None if ids_key is None else cache.get(ids_key)
     if kept is None:
         initiatives = list(object_list)
-        if key is not None:
-            cache.set(key, [i.pk for i in initiatives], settings.FACET_CACHE_SECONDS)
-        return initiatives
+        if ids_key is not None:
+            ids = [i.pk for i in initiatives]
+            cache.set(ids_key, ids, settings.FACET_CACHE_SECONDS)
+        return rows(initiatives, version, language_code)
     # Kept under the content version: none of them was unpublished since.
+    html = None if version is None else cache.get(_key(kept, version, language_code))
+    if html is not None:
+        counts = dict(
+            Initiative.objects.published()
+            .filter(pk__in=kept)
+            .values_list("pk", "hit_count")
+        )
+        return _with_counts(html, [counts[pk] for pk in kept])
     by_id = Initiative.objects.published().in_bulk(kept)
-    return [by_id[pk] for pk in kept]
+    return rows([by_id[pk] for pk in kept], version, language_code)
 
 
 def rows(initiatives, version, language_code):
     """The rendered rows of ``initiatives`` (a page's, in its order), each
     with its current read count."""
     initiatives = list(initiatives)
-    ids = ",".join(str(initiative.pk) for initiative in initiatives)
-    digest = hashlib.sha256(ids.encode()).hexdigest()
-    key = f"rows{ENTRY_LAYOUT}:{version}:{language_code}:{digest}"
+    key = _key([initiative.pk for initiative in initiatives], version, language_code)
     kept = None if version is None else cache.get(key)
     if kept is None:
         kept = _render(initiatives)
         if version is not None:
             cache.set(key, kept, settings.FACET_CACHE_SECONDS)
+    return _with_counts(kept, [initiative.hit_count for initiative in initiatives])
+
+
+def _key(ids, version, language_code):
+    digest = hashlib.sha256(",".join(str(pk) for pk in ids).encode()).hexdigest()
+    return f"rows{ENTRY_LAYOUT}:{version}:{language_code}:{digest}"
+
+
+def _with_counts(kept, hit_counts):
     return [
-        mark_safe(html.replace(READ_COUNT_MARKER, read_count(initiative.hit_count), 1))
-        for html, initiative in zip(kept, initiatives, strict=True)
+        mark_safe(html.replace(READ_COUNT_MARKER, read_count(hit_count), 1))
+        for html, hit_count in zip(kept, hit_counts, strict=True)
     ]
 
 

@@ -26,11 +26,16 @@ from . import (
     page_cache,
     province_map,
     reads_chart,
-    text,
 )
 from .filters import InitiativeFilter, InstitutionFilter, clean_parameters
 from .link_health.records import marked_broken as link_marked_broken
-from .models import FormerInstitutionSlug, Initiative, Institution, Link, Partnership
+from .models import (
+    FormerInstitutionSlug,
+    Initiative,
+    Institution,
+    Link,
+    Partnership,
+)
 from .translation import translated
 
 HOME_LIST_LENGTH = 5
@@ -150,9 +155,7 @@ class InitiativeListView(FilteredListMixin, ListView):
             lambda: facets.initiative_facets(filterset, path, params, self.counted)
         )
         context.update(
-            rows=list_rows.rows(
-                self.page_initiatives(context["page_obj"]), version, language
-            ),
+            rows=self.page_rows(context["page_obj"], version, language),
             facets=facet_list,
             province_map=SimpleLazyObject(lambda: province_map.from_facets(facet_list)),
             fragments=page_cache.fragment_key(self.request, params),
@@ -164,15 +167,15 @@ class InitiativeListView(FilteredListMixin, ListView):
         )
         return context
 
-    def page_initiatives(self, page):
-        """The page's initiatives; which ones, kept per content version and
-        canonical request, unless they are ordered by reads."""
-        version = page_cache.request_version(self.request)
+    def page_rows(self, page, version, language):
+        """The page's rendered rows; which initiatives it holds is kept per
+        content version and canonical request, unless they are ordered by
+        reads."""
         by_reads = self.filterset.form.cleaned_data.get("ordering") == "-hits"
         key = None
         if version is not None and not by_reads:
             key = "ids:" + page_cache.cache_key(self.request, version)
-        return list_rows.page_initiatives(page.object_list, key)
+        return list_rows.page_rows(page.object_list, key, version, language)
 
 
 class InitiativeDetailView(DetailView):
@@ -315,20 +318,7 @@ class InstitutionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        partnerships = (
-            Partnership.objects.filter(
-                institution=self.object,
-                initiative__in=Initiative.objects.published(),
-            )
-            .select_related("initiative")
-            .order_by("initiative_id", "id")
-        )
-        # In the alphabetical order of the titles the page shows (the stored
-        # sort key is the Turkish title's).
-        partnerships = sorted(
-            partnerships,
-            key=lambda p: text.sort_key(translated(p.initiative, "title")),
-        )
+        partnerships = list(Partnership.objects.of_published_by_title(self.object))
         context["initiatives_by_role"] = Partnership.by_role(
             partnerships, item=lambda partnership: partnership.initiative
         )

@@ -14,7 +14,11 @@ from django.utils import translation
 from initiatives import text
 from initiatives.models import Initiative
 from initiatives.transfer import import_file
-from tests.factories import InitiativeFactory
+from tests.factories import (
+    InitiativeFactory,
+    InstitutionFactory,
+    PartnershipFactory,
+)
 from tests.test_i18n_content import ELAZIG, SEED_INITIATIVES, TEKIRDAG, texts
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +192,31 @@ def test_every_writer_keeps_the_english_sort_key(db):
         "n": text.sort_key("New"),
         "i": text.sort_key("Imported"),
     }
+
+
+def test_an_institutions_page_lists_its_initiatives_by_the_titles_it_shows(client, db):
+    institution = InstitutionFactory(name="Sıralı Kurum")
+    for title_tr, title_en, role in [
+        ("Zeytin Kümesi", "Olive Cluster", "partner"),
+        ("Bal Kümesi", None, "partner"),
+        ("Çay Kümesi", "Tea Cluster", "partner"),
+        ("Ayva Kümesi", "Quince Cluster", "partner"),
+        ("Cam Kümesi", "Glass Cluster", "lead"),
+    ]:
+        initiative = InitiativeFactory(title_tr=title_tr, title_en=title_en)
+        PartnershipFactory(initiative=initiative, institution=institution, role=role)
+    InitiativeFactory(title_tr="Gizli Kümesi", is_published=False)
+
+    def shown(path):
+        groups = client.get(path).context["initiatives_by_role"]
+        return [[str(i.title) for i in group] for _role, group in groups]
+
+    path = institution.get_absolute_url()
+    assert shown(path) == [
+        ["Cam Kümesi"],
+        ["Ayva Kümesi", "Bal Kümesi", "Çay Kümesi", "Zeytin Kümesi"],
+    ]
+    assert shown("/en" + path) == [
+        ["Glass Cluster"],
+        ["Bal Kümesi", "Olive Cluster", "Quince Cluster", "Tea Cluster"],
+    ]

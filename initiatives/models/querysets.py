@@ -2,6 +2,7 @@
 the public sees, the list's order, folded search) and multi-row writes that
 keep the derived columns and the search text (search.py) right."""
 
+from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
@@ -283,6 +284,36 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 class PartnershipQuerySet(models.QuerySet):
     """Partners' names and acronyms are part of their initiatives' search
     text: multi-row writes refresh it (save and delete go through signals)."""
+
+    # What a list of an institution's initiatives shows of each.
+    LISTED_INITIATIVE_FIELDS = (
+        "slug",
+        "title",
+        *(f"title_{code}" for code, _name in settings.LANGUAGES),
+        "start_year",
+        "end_year",
+    )
+
+    def of_published_by_title(self, institution):
+        """``institution``'s partnerships in published initiatives, each with
+        its initiative (only what a list shows of it: an institution may take
+        part in hundreds), in the alphabetical order of the titles in the
+        active language (their stored sort key), then by initiative."""
+        Initiative = self.model._meta.get_field("initiative").related_model
+        return (
+            self.filter(
+                institution=institution,
+                initiative__in=Initiative.objects.published(),
+            )
+            .select_related("initiative")
+            .only(
+                "role",
+                "initiative_id",
+                "institution_id",
+                *(f"initiative__{f}" for f in self.LISTED_INITIATIVE_FIELDS),
+            )
+            .order_by(f"initiative__{title_sort_key_field()}", "initiative_id", "id")
+        )
 
     def update(self, **kwargs):
         with transaction.atomic(using=self.db, savepoint=False):
